@@ -1,0 +1,1 @@
+"""vectordb: a Weaviate-compatible vector database, embedded or as a server."""
