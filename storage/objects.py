@@ -1,0 +1,187 @@
+"""The object store of one collection: objects by uuid, doc ids, vectors and the change log.
+
+Everything one batch writes goes through a single LMDB write transaction, so an acknowledged batch is
+complete on disk. The change log records which vectors changed, in order, so the in-memory vector indexes
+can be brought level with LMDB after a crash by replaying it from their last snapshot.
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from collections.abc import Iterator
+from typing import Any
+
+import lmdb
+import numpy as np
+
+from storage.kv import KV, from_u64, pack, u64, unpack
+
+_SCHEMA = b"schema"
+_NEXT_DOCID = b"next_docid"
+_NEXT_SEQ = b"next_seq"
+
+UPSERT = "u"
+DELETE = "d"
+
+
+def uuid_bytes(value: str | uuidlib.UUID) -> bytes:
+    return (value if isinstance(value, uuidlib.UUID) else uuidlib.UUID(str(value))).bytes
+
+
+def vector_bytes(vector: np.ndarray) -> bytes:
+    return np.ascontiguousarray(vector, dtype="<f4").tobytes()
+
+
+def vector_from_bytes(raw: bytes) -> np.ndarray:
+    return np.frombuffer(raw, dtype="<f4").astype(np.float32)
+
+
+class ObjectStore:
+    """Typed access to a collection's named databases; every method works inside a caller's transaction."""
+
+    def __init__(self, kv: KV, vector_names: list[str]) -> None:
+        self.kv = kv
+        self.meta = kv.db("meta")
+        self.objects = kv.db("objects")
+        self.docids = kv.db("docids")
+        self.log = kv.db("log")
+        self.vector_dbs: dict[str, Any] = {}
+        for name in vector_names:
+            self.add_vector_name(name)
+
+    def add_vector_name(self, name: str) -> None:
+        if name not in self.vector_dbs:
+            self.vector_dbs[name] = self.kv.db(f"vec:{name}")
+
+    # schema -----------------------------------------------------------------------------------------
+    def read_schema(self, txn: lmdb.Transaction) -> dict | None:
+        raw = txn.get(_SCHEMA, db=self.meta)
+        return None if raw is None else unpack(raw)
+
+    def write_schema(self, txn: lmdb.Transaction, class_def: dict) -> None:
+        txn.put(_SCHEMA, pack(class_def), db=self.meta)
+
+    # counters -----------------------------------------------------------------------------------------
+    def _take(self, txn: lmdb.Transaction, key: bytes, n: int) -> int:
+        raw = txn.get(key, db=self.meta)
+        first = from_u64(raw) if raw else 1
+        txn.put(key, u64(first + n), db=self.meta)
+        return first
+
+    def take_docids(self, txn: lmdb.Transaction, n: int) -> int:
+        """Reserve n consecutive doc ids; returns the first."""
+        return self._take(txn, _NEXT_DOCID, n)
+
+    def last_seq(self, txn: lmdb.Transaction) -> int:
+        raw = txn.get(_NEXT_SEQ, db=self.meta)
+        return (from_u64(raw) if raw else 1) - 1
+
+    # objects ------------------------------------------------------------------------------------------
+    def get(self, txn: lmdb.Transaction, object_id: str | uuidlib.UUID) -> dict | None:
+        raw = txn.get(uuid_bytes(object_id), db=self.objects)
+        return None if raw is None else unpack(raw)
+
+    def get_by_docid(self, txn: lmdb.Transaction, docid: int) -> dict | None:
+        key = txn.get(u64(docid), db=self.docids)
+        if key is None:
+            return None
+        raw = txn.get(key, db=self.objects)
+        return None if raw is None else unpack(raw)
+
+    def docid_of(self, txn: lmdb.Transaction, object_id: str | uuidlib.UUID) -> int | None:
+        obj = self.get(txn, object_id)
+        return None if obj is None else obj["docId"]
+
+    def count(self, txn: lmdb.Transaction) -> int:
+        return txn.stat(self.objects)["entries"]
+
+    def iterate(self, txn: lmdb.Transaction, after: str | None = None) -> Iterator[dict]:
+        """Objects in uuid byte order (Weaviate's cursor order), starting after the given id."""
+        cursor = txn.cursor(db=self.objects)
+        if after is None:
+            found = cursor.first()
+        else:
+            start = uuid_bytes(after)
+            found = cursor.set_range(start)
+            if found and cursor.key() == start:
+                found = cursor.next()
+        while found:
+            yield unpack(cursor.value())
+            found = cursor.next()
+
+    def iterate_docids(self, txn: lmdb.Transaction) -> Iterator[int]:
+        cursor = txn.cursor(db=self.docids)
+        for key in cursor.iternext(keys=True, values=False):
+            yield from_u64(key)
+
+    def put(
+        self,
+        txn: lmdb.Transaction,
+        obj: dict,
+        vectors: dict[str, np.ndarray | None],
+        old: dict | None,
+    ) -> None:
+        """Write an object and its vectors; `old` is the version it replaces (same docId) or None."""
+        key = uuid_bytes(obj["id"])
+        docid = obj["docId"]
+        txn.put(key, pack(obj), db=self.objects)
+        if old is None:
+            txn.put(u64(docid), key, db=self.docids)
+        # A name missing from `vectors` keeps what is stored; a name mapped to None removes it.
+        for name, vector in vectors.items():
+            db = self.vector_dbs[name]
+            if vector is not None:
+                txn.put(u64(docid), vector_bytes(vector), db=db)
+                self._log(txn, UPSERT, docid, name)
+            elif txn.delete(u64(docid), db=db):
+                self._log(txn, DELETE, docid, name)
+
+    def delete(self, txn: lmdb.Transaction, obj: dict) -> None:
+        docid = obj["docId"]
+        txn.delete(uuid_bytes(obj["id"]), db=self.objects)
+        txn.delete(u64(docid), db=self.docids)
+        for name, db in self.vector_dbs.items():
+            if txn.delete(u64(docid), db=db):
+                self._log(txn, DELETE, docid, name)
+
+    # vectors ------------------------------------------------------------------------------------------
+    def vector(self, txn: lmdb.Transaction, name: str, docid: int) -> np.ndarray | None:
+        raw = txn.get(u64(docid), db=self.vector_dbs[name])
+        return None if raw is None else vector_from_bytes(raw)
+
+    def vectors(self, txn: lmdb.Transaction, docid: int) -> dict[str, np.ndarray]:
+        found = {}
+        for name in self.vector_dbs:
+            vector = self.vector(txn, name, docid)
+            if vector is not None:
+                found[name] = vector
+        return found
+
+    def iterate_vectors(self, txn: lmdb.Transaction, name: str) -> Iterator[tuple[int, np.ndarray]]:
+        cursor = txn.cursor(db=self.vector_dbs[name])
+        for key, raw in cursor:
+            yield from_u64(key), vector_from_bytes(raw)
+
+    def vector_count(self, txn: lmdb.Transaction, name: str) -> int:
+        return txn.stat(self.vector_dbs[name])["entries"]
+
+    # change log ---------------------------------------------------------------------------------------
+    def _log(self, txn: lmdb.Transaction, op: str, docid: int, name: str) -> None:
+        seq = self._take(txn, _NEXT_SEQ, 1)
+        txn.put(u64(seq), pack([op, docid, name]), db=self.log)
+
+    def log_since(self, txn: lmdb.Transaction, seq: int) -> Iterator[tuple[int, str, int, str]]:
+        """Entries after `seq`, oldest first: (seq, op, docid, vector name)."""
+        cursor = txn.cursor(db=self.log)
+        found = cursor.set_range(u64(seq + 1))
+        while found:
+            op, docid, name = unpack(cursor.value())
+            yield from_u64(cursor.key()), op, docid, name
+            found = cursor.next()
+
+    def truncate_log(self, txn: lmdb.Transaction, upto: int) -> None:
+        """Drop entries every snapshot already covers."""
+        cursor = txn.cursor(db=self.log)
+        found = cursor.first()
+        while found and from_u64(cursor.key()) <= upto:
+            found = cursor.delete()

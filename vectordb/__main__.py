@@ -1,0 +1,3 @@
+from vectordb.cli import main
+
+main()

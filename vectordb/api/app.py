@@ -1,0 +1,38 @@
+"""The FastAPI application: Weaviate's REST and GraphQL API over one Database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+
+from vectordb.api import routes_batch, routes_meta, routes_objects, routes_schema
+from vectordb.api.deps import check_api_key
+from vectordb.api.errors import install_error_handlers
+from vectordb.database import Database
+
+
+def create_app(db: Database, *, close_on_shutdown: bool = False) -> FastAPI:
+    """An app serving `db`. With close_on_shutdown the database is closed (snapshots saved) at shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if close_on_shutdown:
+            db.close()
+
+    app = FastAPI(title="vectordb", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.db = db
+    install_error_handlers(app)
+    app.include_router(routes_meta.open_router)
+    secured = [Depends(check_api_key)]
+    for router in (routes_meta.router, routes_schema.router, routes_objects.router, routes_batch.router):
+        app.include_router(router, dependencies=secured)
+    try:
+        from vectordb.api.graphql.router import router as graphql_router
+    except ImportError:
+        graphql_router = None
+    if graphql_router is not None:
+        app.include_router(graphql_router, dependencies=secured)
+    return app

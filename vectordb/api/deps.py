@@ -1,0 +1,29 @@
+"""What every route needs: the database, the body reader and the API-key check."""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import Request
+
+from vectordb.database import Database
+from vectordb.errors import Unauthorized
+
+
+def get_db(request: Request) -> Database:
+    return request.app.state.db
+
+
+def check_api_key(request: Request) -> None:
+    """AUTHENTICATION_APIKEY_*: a Bearer key from the allowed list, unless anonymous access is on."""
+    settings = request.app.state.db.settings
+    if not settings.apikey_enabled:
+        return
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        if settings.anonymous_access_enabled:
+            return
+        raise Unauthorized("anonymous access not enabled; please provide an API key (Authorization: Bearer <key>)")
+    if not any(hmac.compare_digest(token.strip(), key) for key in settings.apikey_allowed_keys):
+        raise Unauthorized("invalid api key: the key is not in AUTHENTICATION_APIKEY_ALLOWED_KEYS")

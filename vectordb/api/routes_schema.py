@@ -1,0 +1,60 @@
+"""/v1/schema: collections and their properties."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from vectordb.api.body import read_body
+from vectordb.api.deps import get_db
+from vectordb.api.errors import JSON
+
+router = APIRouter()
+
+
+@router.get("/v1/schema")
+async def get_schema(request: Request) -> Response:
+    db = get_db(request)
+    return JSON({"classes": db.schema(), "name": "", "maintainer": ""})
+
+
+@router.post("/v1/schema")
+async def create_class(request: Request) -> Response:
+    db = get_db(request)
+    body = await read_body(request, db.settings.max_request_body_bytes)
+    return JSON(await run_in_threadpool(db.create_collection, body))
+
+
+@router.get("/v1/schema/{class_name}")
+async def get_class(request: Request, class_name: str) -> Response:
+    db = get_db(request)
+    if not db.has_collection(class_name):
+        return Response(status_code=404)
+    return JSON(db.collection(class_name).class_def)
+
+
+@router.put("/v1/schema/{class_name}")
+async def update_class(request: Request, class_name: str) -> Response:
+    db = get_db(request)
+    body = await read_body(request, db.settings.max_request_body_bytes)
+    return JSON(await run_in_threadpool(db.update_collection, class_name, body))
+
+
+@router.delete("/v1/schema/{class_name}")
+async def delete_class(request: Request, class_name: str) -> Response:
+    await run_in_threadpool(get_db(request).delete_collection, class_name)
+    return Response(status_code=200)
+
+
+@router.post("/v1/schema/{class_name}/properties")
+async def add_property(request: Request, class_name: str) -> Response:
+    db = get_db(request)
+    body = await read_body(request, db.settings.max_request_body_bytes)
+    return JSON(await run_in_threadpool(db.add_property, class_name, body))
+
+
+@router.get("/v1/schema/{class_name}/shards")
+async def shards(request: Request, class_name: str) -> Response:
+    db = get_db(request)
+    db.collection(class_name)
+    return JSON([{"name": "shard0", "status": "READY", "vectorQueueSize": 0}])

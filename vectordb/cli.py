@@ -1,0 +1,58 @@
+"""`vectordb serve` (the Weaviate-compatible server) and `vectordb inference` (a model container)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from vectordb.config import Settings
+
+
+def _serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from vectordb.api.app import create_app
+    from vectordb.database import Database
+
+    env = dict(os.environ)
+    if args.data_dir:
+        env["PERSISTENCE_DATA_PATH"] = args.data_dir
+    settings = Settings.from_env(env)
+    db = Database(settings)
+    app = create_app(db, close_on_shutdown=True)
+    logging.getLogger(__name__).info("serving data in %s on %s:%d", settings.data_path, args.host, args.port)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, timeout_graceful_shutdown=10)
+
+
+def _inference(args: argparse.Namespace) -> None:
+    from vectordb.inference import run_inference_server
+
+    run_inference_server(args.host, args.port)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="vectordb", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the Weaviate-compatible REST/GraphQL server")
+    serve.add_argument("--host", default=os.environ.get("VECTORDB_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("VECTORDB_PORT", "8080")))
+    serve.add_argument("--data-dir", default=None, help="data directory (default: PERSISTENCE_DATA_PATH or ./data)")
+    serve.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "info").lower())
+    serve.set_defaults(run=_serve)
+
+    inference = sub.add_parser("inference", help="serve the local model over Weaviate's inference-container API")
+    inference.add_argument("--host", default="127.0.0.1")
+    inference.add_argument("--port", type=int, default=8081)
+    inference.set_defaults(run=_inference)
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=getattr(args, "log_level", "info").upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,367 @@
+"""One collection: its LMDB store, inverted index and vector indexes, and every read and write on them.
+
+Writes follow one path: validate and vectorize outside any lock (vectorizing is slow and may call out), then
+under the collection's write lock commit one LMDB transaction (objects, vectors, postings, change log) and
+apply the same changes to the in-memory vector indexes. A crash between the two is repaired at open by
+replaying the change log, so the indexes never disagree with LMDB for long and never lose a write.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+import time
+import uuid as uuidlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import lmdb
+import numpy as np
+from pyroaring import BitMap
+
+from storage.hnsw import VectorIndex
+from storage.inverted import InvertedIndex
+from storage.kv import KV
+from storage.objects import DELETE, ObjectStore
+from vectordb.errors import NotFound, UserError
+from vectordb.spaces import VectorSpace, spaces
+
+if TYPE_CHECKING:
+    from vectordb.database import Database
+
+log = logging.getLogger(__name__)
+
+# Log entries kept before a snapshot is taken even if the interval has not passed.
+SNAPSHOT_EVERY_CHANGES = 200_000
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass
+class Write:
+    """One object on its way into the store."""
+
+    position: int
+    id: str
+    properties: dict[str, Any]
+    vectors: dict[str, np.ndarray | None] = field(default_factory=dict)
+    error: str | None = None
+    # set during commit
+    stored: dict[str, Any] | None = None
+
+
+class Collection:
+    def __init__(self, db: Database, path: Path, class_def: dict[str, Any] | None = None) -> None:
+        self.db = db
+        self.path = path
+        self.kv = KV(path / "lmdb", map_size=db.initial_map_size)
+        self.write_lock = threading.RLock()
+        with self.kv.read() as txn:
+            stored = ObjectStore(self.kv, []).read_schema(txn)
+        if stored is None and class_def is None:
+            raise UserError(f"collection directory {path} has no schema", 500)
+        self.class_def: dict[str, Any] = class_def if class_def is not None else stored  # type: ignore
+        self.spaces = spaces(self.class_def)
+        self.store = ObjectStore(self.kv, list(self.spaces))
+        self.inverted = InvertedIndex(self.kv, self.class_def)
+        if stored is None:
+            self.kv.write(lambda txn: self.store.write_schema(txn, self.class_def))
+        self.indexes: dict[str, VectorIndex] = {}
+        self._changes_since_snapshot = 0
+        self._last_snapshot = time.monotonic()
+        for space in self.spaces.values():
+            if space.indexed:
+                self._open_index(space)
+
+    @property
+    def name(self) -> str:
+        return self.class_def["class"]
+
+    # opening and snapshots -------------------------------------------------------------------------
+    def _index_config(self, space: VectorSpace) -> dict[str, Any]:
+        return {**space.index_config, "vectorIndexType": space.index_type}
+
+    def _open_index(self, space: VectorSpace) -> None:
+        index = VectorIndex(self.path / "hnsw", space.name, self._index_config(space))
+        with self.kv.read() as txn:
+            last = self.store.last_seq(txn)
+            if index.load() and index.snapshot_seq <= last:
+                replayed = self._replay(index, space.name, txn)
+                log.info("%s/%s: snapshot at seq %d, replayed %d changes", self.name, space.label,
+                         index.snapshot_seq, replayed)
+            else:
+                if index.snapshot_seq > last:
+                    log.warning("%s/%s: snapshot is ahead of the store; rebuilding", self.name, space.label)
+                    index = VectorIndex(self.path / "hnsw", space.name, self._index_config(space))
+                self._rebuild(index, space.name, txn)
+        self.indexes[space.name] = index
+
+    def _replay(self, index: VectorIndex, name: str, txn: lmdb.Transaction) -> int:
+        count = 0
+        for _seq, op, docid, vec_name in self.store.log_since(txn, index.snapshot_seq):
+            if vec_name != name:
+                continue
+            count += 1
+            if op == DELETE:
+                index.delete([docid])
+                continue
+            # The store holds the newest vector; replaying it for an older entry is harmless.
+            vector = self.store.vector(txn, name, docid)
+            if vector is None:
+                index.delete([docid])
+            else:
+                index.upsert(np.array([docid], dtype=np.uint64), vector[None, :])
+        return count
+
+    def _rebuild(self, index: VectorIndex, name: str, txn: lmdb.Transaction) -> None:
+        total = 0
+        ids: list[int] = []
+        vecs: list[np.ndarray] = []
+        for docid, vector in self.store.iterate_vectors(txn, name):
+            ids.append(docid)
+            vecs.append(vector)
+            if len(ids) >= 10_000:
+                index.upsert(np.array(ids, dtype=np.uint64), np.stack(vecs))
+                total += len(ids)
+                ids, vecs = [], []
+        if ids:
+            index.upsert(np.array(ids, dtype=np.uint64), np.stack(vecs))
+            total += len(ids)
+        if total:
+            log.info("%s/%s: rebuilt vector index from %d stored vectors", self.name, name or "default", total)
+
+    def snapshot(self) -> None:
+        """Save every vector index and drop the change log they all cover."""
+        with self.write_lock:
+            with self.kv.read() as txn:
+                seq = self.store.last_seq(txn)
+            for index in self.indexes.values():
+                if index.snapshot_seq != seq:
+                    index.save(seq)
+            covered = min((ix.snapshot_seq for ix in self.indexes.values()), default=seq)
+            self.kv.write(lambda txn: self.store.truncate_log(txn, covered))
+            self._changes_since_snapshot = 0
+            self._last_snapshot = time.monotonic()
+
+    def maybe_snapshot(self, interval_seconds: float) -> None:
+        due = time.monotonic() - self._last_snapshot >= interval_seconds
+        if self._changes_since_snapshot and (due or self._changes_since_snapshot >= SNAPSHOT_EVERY_CHANGES):
+            self.snapshot()
+
+    def close(self, *, snapshot: bool = True) -> None:
+        with self.write_lock:
+            if snapshot and not self.kv._closed:
+                self.snapshot()
+            for index in self.indexes.values():
+                index.close()
+            self.kv.close()
+
+    def destroy(self) -> None:
+        self.close(snapshot=False)
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    # schema changes --------------------------------------------------------------------------------
+    def set_class_def(self, class_def: dict[str, Any]) -> None:
+        """Persist a changed class definition (new properties, mutable settings)."""
+        with self.write_lock:
+            self.kv.write(lambda txn: self.store.write_schema(txn, class_def))
+            self.class_def = class_def
+            self.inverted.set_schema(class_def)
+            new_spaces = spaces(class_def)
+            for name, space in new_spaces.items():
+                if name in self.indexes:
+                    self.indexes[name].update_config(self._index_config(space))
+            self.spaces = new_spaces
+
+    # reads -----------------------------------------------------------------------------------------
+    @contextmanager
+    def reading(self) -> Iterator[lmdb.Transaction]:
+        try:
+            with self.kv.read() as txn:
+                yield txn
+        except RuntimeError as exc:
+            if self.kv._closed:
+                raise NotFound(f"collection {self.name} was deleted") from exc
+            raise
+
+    def get(self, object_id: str) -> dict[str, Any] | None:
+        with self.reading() as txn:
+            return self.store.get(txn, object_id)
+
+    def get_with_vectors(self, object_id: str) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:
+        with self.reading() as txn:
+            obj = self.store.get(txn, object_id)
+            if obj is None:
+                return None
+            return obj, self.store.vectors(txn, obj["docId"])
+
+    def count(self) -> int:
+        with self.reading() as txn:
+            return self.store.count(txn)
+
+    def dimensions(self, name: str) -> int | None:
+        index = self.indexes.get(name)
+        if index is not None and index.dim:
+            return index.dim
+        with self.reading() as txn:
+            for _docid, vector in self.store.iterate_vectors(txn, name):
+                return len(vector)
+        return None
+
+    # writes ----------------------------------------------------------------------------------------
+    def commit(self, writes: list[Write], *, mode: str) -> None:
+        """Store every write without an error in one transaction.
+
+        mode: "create" (an existing id is an error), "upsert" (batch: replace whole objects),
+        "replace" / "merge" (the object must exist). Errors found inside the transaction are set on the
+        write and that object is skipped; the others still commit.
+        """
+        with self.write_lock:
+            ts = now_ms()
+            applied: list[Write] = []
+
+            def run(txn: lmdb.Transaction) -> None:
+                applied.clear()
+                changes: list[tuple[int, dict | None, dict | None]] = []
+                seen: dict[str, Write] = {}
+                fresh = [w for w in writes if w.error is None]
+                olds: dict[str, dict | None] = {}
+                for w in fresh:
+                    if w.id in seen:
+                        # The later duplicate in one batch wins, as if sent one after the other.
+                        seen[w.id].stored = None
+                    seen[w.id] = w
+                    olds[w.id] = self.store.get(txn, w.id)
+                new_count = sum(1 for w in seen.values() if olds[w.id] is None)
+                next_docid = self.store.take_docids(txn, new_count) if new_count else 0
+                for w in seen.values():
+                    old = olds[w.id]
+                    if old is None and mode in ("replace", "merge"):
+                        w.error = f"no object with id '{w.id}'"
+                        continue
+                    if old is not None and mode == "create":
+                        w.error = f"id '{w.id}' already exists"
+                        continue
+                    if old is None:
+                        docid, created = next_docid, ts
+                        next_docid += 1
+                    else:
+                        docid, created = old["docId"], old["creationTimeUnix"]
+                    stored = {
+                        "id": w.id,
+                        "class": self.name,
+                        "properties": w.properties,
+                        "creationTimeUnix": created,
+                        "lastUpdateTimeUnix": ts,
+                        "docId": docid,
+                    }
+                    self.store.put(txn, stored, w.vectors, old)
+                    changes.append((docid, self._indexed_props(old), self._indexed_props(stored)))
+                    w.stored = stored
+                    applied.append(w)
+                self.inverted.write(txn, changes)
+
+            self.kv.write(run)
+            self._apply_to_indexes(applied)
+
+    def _indexed_props(self, obj: dict | None) -> dict | None:
+        if obj is None:
+            return None
+        return {
+            **obj["properties"],
+            "_id": obj["id"],
+            "_creationTimeUnix": obj["creationTimeUnix"],
+            "_lastUpdateTimeUnix": obj["lastUpdateTimeUnix"],
+        }
+
+    def _apply_to_indexes(self, applied: list[Write]) -> None:
+        for name, index in self.indexes.items():
+            ids: list[int] = []
+            vecs: list[np.ndarray] = []
+            removed: list[int] = []
+            for w in applied:
+                if name not in w.vectors:
+                    continue
+                vector = w.vectors[name]
+                docid = w.stored["docId"]  # type: ignore[index]
+                if vector is None:
+                    removed.append(docid)
+                else:
+                    ids.append(docid)
+                    vecs.append(vector)
+            if ids:
+                index.upsert(np.array(ids, dtype=np.uint64), np.stack(vecs).astype(np.float32))
+            if removed:
+                index.delete(removed)
+            self._changes_since_snapshot += len(ids) + len(removed)
+
+    def delete(self, object_ids: list[str]) -> list[str]:
+        """Delete objects by id; returns the ids that existed and are now gone."""
+        with self.write_lock:
+            gone: list[dict] = []
+
+            def run(txn: lmdb.Transaction) -> None:
+                gone.clear()
+                changes = []
+                for object_id in object_ids:
+                    obj = self.store.get(txn, object_id)
+                    if obj is None:
+                        continue
+                    self.store.delete(txn, obj)
+                    changes.append((obj["docId"], self._indexed_props(obj), None))
+                    gone.append(obj)
+                self.inverted.write(txn, changes)
+
+            self.kv.write(run)
+            for index in self.indexes.values():
+                index.delete([obj["docId"] for obj in gone])
+            self._changes_since_snapshot += len(gone)
+            return [obj["id"] for obj in gone]
+
+    # filters ---------------------------------------------------------------------------------------
+    def filter_docids(self, txn: lmdb.Transaction, where: dict[str, Any] | None) -> BitMap | None:
+        """The allow-list of a where filter, or None for no filter."""
+        if where is None:
+            return None
+        from vectordb.query.filters import evaluate
+
+        try:
+            return evaluate(where, self.inverted, txn, self.class_def, self.db.resolve_reference_filter)
+        except (ValueError, KeyError) as exc:
+            raise UserError(f"invalid 'where' filter: {exc}") from exc
+
+    def uuids_matching(self, where: dict[str, Any]) -> set[str]:
+        with self.reading() as txn:
+            allow = self.filter_docids(txn, where)
+            found = set()
+            for docid in allow or []:
+                obj = self.store.get_by_docid(txn, docid)
+                if obj is not None:
+                    found.add(obj["id"])
+            return found
+
+    def objects_by_docids(self, txn: lmdb.Transaction, docids: list[int]) -> list[dict]:
+        out = []
+        for docid in docids:
+            obj = self.store.get_by_docid(txn, docid)
+            if obj is not None:
+                out.append(obj)
+        return out
+
+    def each_object(self, txn: lmdb.Transaction, allow: BitMap | None,
+                    after: str | None = None) -> Iterator[dict]:
+        """Objects in uuid order, restricted to an allow-list when given."""
+        check: Callable[[dict], bool] = (lambda o: True) if allow is None else (lambda o: o["docId"] in allow)
+        for obj in self.store.iterate(txn, after):
+            if check(obj):
+                yield obj
+
+
+def new_uuid() -> str:
+    return str(uuidlib.uuid4())

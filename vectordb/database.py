@@ -1,0 +1,371 @@
+"""Database: opens storage, holds the collections, and is the one object both faces (REST and embedded) call."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from modules.registry import Registry
+from vectordb import schema
+from vectordb.collection import Collection, Write
+from vectordb.config import Settings
+from vectordb.errors import NotFound, UserError
+from vectordb.ingest import Ingest, parse_id
+from vectordb.loop import LoopThread
+from vectordb.references import reference_targets
+from vectordb.render import object_json
+
+log = logging.getLogger(__name__)
+
+VERSION = "1.28.0"
+
+
+def capitalize_class(name: str) -> str:
+    return name[:1].upper() + name[1:] if name else name
+
+
+class Database:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        registry: Registry | None = None,
+        initial_map_size: int = 64 << 20,
+    ) -> None:
+        self.settings = settings or Settings.from_env()
+        self.modules = registry or Registry.from_env(self.settings.env)
+        self.initial_map_size = initial_map_size
+        self.path = Path(self.settings.data_path)
+        self.collections_dir = self.path / "collections"
+        self.collections_dir.mkdir(parents=True, exist_ok=True)
+        self.loop = LoopThread()
+        self.schema_lock = threading.RLock()
+        self.schema_version = 0
+        self.collections: dict[str, Collection] = {}
+        for child in sorted(self.collections_dir.iterdir()):
+            if child.is_dir():
+                coll = Collection(self, child)
+                self.collections[coll.name] = coll
+        self._stop = threading.Event()
+        self._snapshotter = threading.Thread(target=self._snapshot_loop, name="vectordb-snapshots", daemon=True)
+        self._snapshotter.start()
+        self.ready = True
+
+    # lifecycle -------------------------------------------------------------------------------------
+    def _snapshot_loop(self) -> None:
+        interval = max(1, self.settings.hnsw_snapshot_interval_seconds)
+        while not self._stop.wait(min(interval, 5)):
+            for coll in list(self.collections.values()):
+                try:
+                    coll.maybe_snapshot(interval)
+                except NotFound:
+                    continue
+                except Exception:
+                    log.exception("snapshot of %s failed; the change log still covers it", coll.name)
+
+    def close(self) -> None:
+        self.ready = False
+        self._stop.set()
+        self._snapshotter.join(timeout=30)
+        with self.schema_lock:
+            for coll in self.collections.values():
+                coll.close()
+            self.collections.clear()
+        self.loop.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # schema ----------------------------------------------------------------------------------------
+    def collection(self, name: str) -> Collection:
+        coll = self.collections.get(capitalize_class(name))
+        if coll is None:
+            raise NotFound(f"collection {capitalize_class(name)} not found")
+        return coll
+
+    def has_collection(self, name: str) -> bool:
+        return capitalize_class(name) in self.collections
+
+    def schema(self) -> list[dict[str, Any]]:
+        return [coll.class_def for coll in self.collections.values()]
+
+    def create_collection(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        if not isinstance(body, Mapping):
+            raise UserError("the class definition must be a JSON object")
+        class_def = schema.normalize_class(dict(body), modules=self.modules, settings=self.settings)
+        with self.schema_lock:
+            name = class_def["class"]
+            if any(existing.lower() == name.lower() for existing in self.collections):
+                raise UserError(f"class name {name!r} already exists")
+            self._check_references(class_def)
+            coll = Collection(self, self.collections_dir / name, class_def)
+            self.collections[name] = coll
+            self.schema_version += 1
+            return class_def
+
+    def _check_references(self, class_def: dict[str, Any]) -> None:
+        for prop in class_def.get("properties") or []:
+            for target in reference_targets(prop):
+                if target != class_def["class"] and target not in self.collections:
+                    raise UserError(
+                        f"property '{prop['name']}': reference target class {target!r} does not exist"
+                    )
+
+    def delete_collection(self, name: str) -> None:
+        with self.schema_lock:
+            coll = self.collections.pop(capitalize_class(name), None)
+            if coll is not None:
+                coll.destroy()
+                self.schema_version += 1
+
+    def update_collection(self, name: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        with self.schema_lock:
+            coll = self.collection(name)
+            if not isinstance(body, Mapping):
+                raise UserError("the class definition must be a JSON object")
+            new_def = schema.update_class(coll.class_def, dict(body))
+            coll.set_class_def(new_def)
+            self.schema_version += 1
+            return new_def
+
+    def add_property(self, name: str, prop: Mapping[str, Any]) -> dict[str, Any]:
+        with self.schema_lock:
+            coll = self.collection(name)
+            if not isinstance(prop, Mapping):
+                raise UserError("the property definition must be a JSON object")
+            new_def = schema.add_property(coll.class_def, dict(prop), modules=self.modules)
+            self._check_references(new_def)
+            coll.set_class_def(new_def)
+            self.schema_version += 1
+            added = next(p for p in new_def["properties"] if p["name"].lower() == str(prop.get("name")).lower())
+            return added
+
+    def add_inferred_properties(self, name: str, props: list[dict[str, Any]]) -> None:
+        """Auto-schema: properties seen on import; another import may have added them meanwhile."""
+        with self.schema_lock:
+            coll = self.collection(name)
+            existing = {p["name"].lower() for p in coll.class_def.get("properties") or []}
+            new_def = coll.class_def
+            for prop in props:
+                if prop["name"].lower() not in existing:
+                    new_def = schema.add_property(new_def, prop, modules=self.modules)
+                    existing.add(prop["name"].lower())
+            if new_def is not coll.class_def:
+                coll.set_class_def(new_def)
+                self.schema_version += 1
+
+    def _collection_for_write(self, class_name: Any) -> Collection:
+        if not class_name or not isinstance(class_name, str):
+            raise UserError("invalid object: the given class is empty")
+        name = capitalize_class(class_name)
+        if name in self.collections:
+            return self.collections[name]
+        if not self.settings.autoschema_enabled:
+            raise UserError(
+                f"invalid object: class '{name}' does not exist and auto-schema is off (AUTOSCHEMA_ENABLED)"
+            )
+        with self.schema_lock:
+            if name not in self.collections:
+                self.create_collection({"class": name, "properties": []})
+            return self.collections[name]
+
+    # objects ---------------------------------------------------------------------------------------
+    def insert_object(self, body: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+        coll = self._collection_for_write(body.get("class"))
+        write = self._write_one(coll, body, "create", headers)
+        return self._written_json(coll, write)
+
+    def validate_object(self, body: Mapping[str, Any]) -> None:
+        coll = self.collection(body.get("class") or "")
+        parse_id(body.get("id"))
+        schema.validate_properties(coll.class_def, dict(body.get("properties") or {}), autoschema=False)
+
+    def replace_object(
+        self, class_name: str, object_id: str, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
+        coll = self.collection(class_name)
+        body = {**body, "id": object_id}
+        write = self._write_one(coll, body, "replace", headers)
+        return self._written_json(coll, write)
+
+    def merge_object(
+        self, class_name: str, object_id: str, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
+    ) -> None:
+        coll = self.collection(class_name)
+        self._write_one(coll, {**body, "id": object_id}, "merge", headers)
+
+    def _write_one(
+        self, coll: Collection, body: Mapping[str, Any], mode: str, headers: Mapping[str, str] | None
+    ) -> Write:
+        ingest = Ingest(self, coll, headers)
+        [write] = ingest.prepare([body], mode=mode)
+        if write.error is None:
+            coll.commit([write], mode=mode)
+        if write.error is not None:
+            status = 404 if write.error.startswith("no object with id") else 422
+            raise UserError(write.error, status)
+        return write
+
+    def _written_json(self, coll: Collection, write: Write) -> dict[str, Any]:
+        found = coll.get_with_vectors(write.id)
+        if found is None:
+            raise NotFound(f"object {write.id} was deleted while being written")
+        return object_json(*found)
+
+    def batch_objects(
+        self, bodies: list[Mapping[str, Any]], headers: Mapping[str, str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Upsert many objects; returns one result per input, in order: {"id", "error"?, "object"?}."""
+        results: list[dict[str, Any]] = [{} for _ in bodies]
+        by_class: dict[str, list[int]] = {}
+        for i, body in enumerate(bodies):
+            if not isinstance(body, Mapping):
+                results[i] = {"error": "each object must be a JSON object"}
+                continue
+            try:
+                coll = self._collection_for_write(body.get("class"))
+            except UserError as exc:
+                results[i] = {"error": exc.message}
+                continue
+            by_class.setdefault(coll.name, []).append(i)
+        for name, positions in by_class.items():
+            coll = self.collections[name]
+            writes = Ingest(self, coll, headers).prepare([bodies[i] for i in positions], mode="upsert")
+            ready = [w for w in writes if w.error is None]
+            if ready:
+                coll.commit(ready, mode="upsert")
+            for i, w in zip(positions, writes, strict=True):
+                results[i] = {"id": w.id, "class": name, "error": w.error, "properties": w.properties}
+        return results
+
+    def get_object(
+        self, class_name: str | None, object_id: str, *, include_vector: bool = False
+    ) -> dict[str, Any] | None:
+        object_id = parse_id(object_id) if object_id else object_id
+        candidates = [self.collection(class_name)] if class_name else list(self.collections.values())
+        for coll in candidates:
+            found = coll.get_with_vectors(object_id)
+            if found is not None:
+                obj, vectors = found
+                return object_json(obj, vectors if include_vector else None)
+        return None
+
+    def delete_object(self, class_name: str | None, object_id: str) -> bool:
+        object_id = parse_id(object_id)
+        candidates = [self.collection(class_name)] if class_name else list(self.collections.values())
+        deleted = False
+        for coll in candidates:
+            deleted = bool(coll.delete([object_id])) or deleted
+        return deleted
+
+    def list_objects(
+        self,
+        class_name: str | None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        after: str | None = None,
+        sort: list[dict[str, Any]] | None = None,
+        include_vector: bool = False,
+    ) -> dict[str, Any]:
+        from vectordb.query.listing import list_objects
+
+        return list_objects(
+            self, class_name, limit=limit, offset=offset, after=after, sort=sort or [],
+            include_vector=include_vector,
+        )
+
+    def batch_delete(
+        self, class_name: str, where: Mapping[str, Any], *, dry_run: bool = False, verbose: bool = False
+    ) -> dict[str, Any]:
+        coll = self.collection(class_name)
+        if not isinstance(where, Mapping):
+            raise UserError("invalid param 'match.where': a where filter is required")
+        ids = sorted(coll.uuids_matching(dict(where)))
+        limit = self.settings.query_maximum_results
+        matched = ids[:limit]
+        deleted = set() if dry_run else set(coll.delete(matched))
+        objects = []
+        failed = 0
+        for object_id in matched:
+            if dry_run:
+                status = "DRYRUN"
+            elif object_id in deleted:
+                status = "SUCCESS"
+            else:
+                status, failed = "FAILED", failed + 1
+            if verbose or status == "FAILED":
+                entry: dict[str, Any] = {"id": object_id, "status": status}
+                if status == "FAILED":
+                    entry["errors"] = {"error": [{"message": "object was already gone"}]}
+                objects.append(entry)
+        return {
+            "matches": len(matched),
+            "limit": limit,
+            "successful": 0 if dry_run else len(deleted),
+            "failed": failed,
+            "objects": objects if objects else None,
+        }
+
+    # references ------------------------------------------------------------------------------------
+    def reference_add(self, class_name: str, object_id: str, prop: str, beacon: Mapping[str, Any],
+                      *, replace_all: list[Mapping[str, Any]] | None = None, remove: bool = False) -> None:
+        from vectordb.references import change_reference
+
+        change_reference(self, class_name, object_id, prop, beacon, replace_all=replace_all, remove=remove)
+
+    def resolve_reference_filter(self, class_name: str, where: dict[str, Any]) -> set[str]:
+        return self.collection(class_name).uuids_matching(where)
+
+    # queries ---------------------------------------------------------------------------------------
+    def search(self, request: Any) -> list[Any]:
+        from vectordb.query.get import run_get
+
+        return run_get(self, request)
+
+    def aggregate(self, request: Any) -> list[dict[str, Any]]:
+        from vectordb.query.aggregate_run import run_aggregate
+
+        return run_aggregate(self, request)
+
+    # cluster-ish -----------------------------------------------------------------------------------
+    def meta(self) -> dict[str, Any]:
+        return {
+            "hostname": "http://[::]:8080",
+            "version": VERSION,
+            "modules": self.modules.meta(),
+            "grpcMaxMessageSize": 104858000,
+        }
+
+    def nodes(self, *, verbose: bool = False, class_name: str | None = None) -> dict[str, Any]:
+        colls = [self.collection(class_name)] if class_name else list(self.collections.values())
+        counts = {c.name: c.count() for c in colls}
+        node: dict[str, Any] = {
+            "name": "node1",
+            "status": "HEALTHY",
+            "version": VERSION,
+            "gitHash": "vectordb",
+            "stats": {"shardCount": len(colls), "objectCount": sum(counts.values())},
+            "batchStats": {"queueLength": 0, "ratePerSecond": 0},
+            "operationalMode": "ReadWrite",
+        }
+        if verbose:
+            node["shards"] = [
+                {
+                    "name": "shard0",
+                    "class": c.name,
+                    "objectCount": counts[c.name],
+                    "vectorIndexingStatus": "READY",
+                    "compressed": False,
+                    "vectorQueueLength": 0,
+                    "loaded": True,
+                }
+                for c in colls
+            ]
+        return {"nodes": [node]}

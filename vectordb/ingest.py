@@ -1,0 +1,224 @@
+"""From request bodies to validated, vectorized writes: everything done before the store is touched.
+
+Each object carries its own error, so one bad object (or one failed upstream call) fails only the objects it
+concerns, and nothing of them is stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid as uuidlib
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from modules.base import ModuleContext, ModuleError
+from vectordb import schema
+from vectordb.collection import Collection, Write, new_uuid
+from vectordb.errors import UserError
+from vectordb.spaces import LEGACY, VectorSpace
+from vectordb.vectorize import object_text
+
+if TYPE_CHECKING:
+    from vectordb.database import Database
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODULE_BATCH = 64
+MODULE_CONCURRENCY = 4
+
+
+def parse_id(raw: Any) -> str:
+    if raw is None or raw == "":
+        return new_uuid()
+    try:
+        return str(uuidlib.UUID(str(raw)))
+    except ValueError:
+        raise UserError(f"invalid object: id '{raw}' is not a valid uuid") from None
+
+
+def parse_vector(raw: Any, field: str) -> np.ndarray:
+    if isinstance(raw, np.ndarray):
+        vector = raw.astype(np.float32, copy=False)
+    else:
+        if not isinstance(raw, list | tuple) or not raw:
+            raise UserError(f"invalid object: '{field}' must be a non-empty list of numbers")
+        if any(isinstance(x, bool) or not isinstance(x, int | float) for x in raw):
+            raise UserError(f"invalid object: '{field}' must contain only numbers")
+        vector = np.asarray(raw, dtype=np.float32)
+    if vector.ndim != 1 or not vector.size:
+        raise UserError(f"invalid object: '{field}' must be a flat, non-empty list of numbers")
+    if not np.isfinite(vector).all():
+        raise UserError(f"invalid object: '{field}' contains NaN or infinity")
+    return vector
+
+
+def given_vectors(body: Mapping[str, Any], coll: Collection) -> dict[str, np.ndarray]:
+    """The vectors an object brings, keyed by internal space name."""
+    out: dict[str, np.ndarray] = {}
+    named = body.get("vectors")
+    single = body.get("vector")
+    if single is not None:
+        if LEGACY in coll.spaces:
+            out[LEGACY] = parse_vector(single, "vector")
+        elif len(coll.spaces) == 1:
+            out[next(iter(coll.spaces))] = parse_vector(single, "vector")
+        else:
+            raise UserError(
+                f"invalid object: class {coll.name} has named vectors {sorted(coll.spaces)}; "
+                "send them under 'vectors'"
+            )
+    if named:
+        if not isinstance(named, Mapping):
+            raise UserError("invalid object: 'vectors' must be an object of vector name to vector")
+        for label, raw in named.items():
+            name = LEGACY if (label == "default" and LEGACY in coll.spaces) else label
+            if name not in coll.spaces:
+                raise UserError(
+                    f"invalid object: no vector named '{label}' in class {coll.name}; "
+                    f"it has {sorted(s.label for s in coll.spaces.values())}"
+                )
+            out[name] = parse_vector(raw, f"vectors.{label}")
+    return out
+
+
+class Ingest:
+    """Prepares a batch of object bodies for Collection.commit."""
+
+    def __init__(self, db: Database, coll: Collection, headers: Mapping[str, str] | None = None) -> None:
+        self.db = db
+        self.coll = coll
+        self.ctx = ModuleContext(headers=dict(headers or {}), env=db.settings.env)
+
+    def prepare(self, bodies: list[Mapping[str, Any]], *, mode: str) -> list[Write]:
+        writes = [self._validate(i, body, mode) for i, body in enumerate(bodies)]
+        self._check_dimensions(writes)
+        self._vectorize(writes, mode)
+        return writes
+
+    def _validate(self, position: int, body: Mapping[str, Any], mode: str) -> Write:
+        write = Write(position=position, id="", properties={})
+        try:
+            write.id = parse_id(body.get("id"))
+            props = body.get("properties")
+            if props is None:
+                props = {}
+            if not isinstance(props, Mapping):
+                raise UserError("invalid object: 'properties' must be an object")
+            if mode == "merge":
+                old = self.coll.get(write.id)
+                if old is None:
+                    raise UserError(f"no object with id '{write.id}'", 404)
+                props = {**old["properties"], **props}
+            coerced, new_props = schema.validate_properties(
+                self.coll.class_def, dict(props), autoschema=self.db.settings.autoschema_enabled
+            )
+            if new_props:
+                self.db.add_inferred_properties(self.coll.name, new_props)
+            write.properties = coerced
+            write.vectors = dict(given_vectors(body, self.coll))
+        except UserError as exc:
+            write.error = exc.message
+        except ValueError as exc:
+            write.error = f"invalid object: {exc}"
+        return write
+
+    def _check_dimensions(self, writes: list[Write]) -> None:
+        for name, space in self.coll.spaces.items():
+            if not space.indexed:
+                continue
+            expected = self.coll.dimensions(name)
+            for w in writes:
+                vector = w.vectors.get(name)
+                if w.error or vector is None:
+                    continue
+                if expected is None:
+                    expected = len(vector)
+                elif len(vector) != expected:
+                    w.error = (
+                        f"invalid object: vector '{space.label}' has length {len(vector)}, but this "
+                        f"collection's vectors have length {expected}"
+                    )
+
+    # vectorization ---------------------------------------------------------------------------------
+    def _vectorize(self, writes: list[Write], mode: str) -> None:
+        for name, space in self.coll.spaces.items():
+            pending = [w for w in writes if w.error is None and name not in w.vectors]
+            if not pending:
+                continue
+            if space.module is None:
+                if mode in ("replace", "upsert"):
+                    for w in pending:
+                        w.vectors[name] = None
+                continue
+            self._vectorize_space(space, pending, mode)
+
+    def _text(self, space: VectorSpace, properties: dict[str, Any]) -> str:
+        return object_text(
+            self.coll.name,
+            self.coll.class_def.get("properties") or [],
+            properties,
+            space.module or "",
+            space.module_config,
+            self.db.settings.lowercase_vectorization_input,
+        )
+
+    def _vectorize_space(self, space: VectorSpace, pending: list[Write], mode: str) -> None:
+        todo: list[tuple[Write, str]] = []
+        for w in pending:
+            text = self._text(space, w.properties)
+            if mode != "create":
+                kept = self._unchanged_vector(space, w, text)
+                if kept:
+                    continue
+            todo.append((w, text))
+        if not todo:
+            return
+        try:
+            module = self.db.modules.get(space.module)
+        except ModuleError as exc:
+            for w, _ in todo:
+                w.error = exc.message
+            return
+        size = max(1, int(getattr(module, "max_batch", DEFAULT_MODULE_BATCH)))
+        chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+
+        async def run_all() -> list[list[np.ndarray] | BaseException]:
+            gate = asyncio.Semaphore(MODULE_CONCURRENCY)
+
+            async def one(chunk: list[tuple[Write, str]]) -> list[np.ndarray]:
+                async with gate:
+                    return await module.vectorize([t for _, t in chunk], space.module_config, self.ctx)
+
+            return await asyncio.gather(*(one(c) for c in chunks), return_exceptions=True)
+
+        results = self.db.loop.run(run_all())
+        for chunk, result in zip(chunks, results, strict=True):
+            if isinstance(result, BaseException):
+                message = result.message if isinstance(result, ModuleError) else f"{type(result).__name__}: {result}"
+                if not isinstance(result, ModuleError):
+                    log.exception("vectorizer %s failed", space.module, exc_info=result)
+                for w, _ in chunk:
+                    w.error = f"vectorize: {space.module}: {message}"
+                continue
+            if len(result) != len(chunk):
+                for w, _ in chunk:
+                    w.error = (
+                        f"vectorize: {space.module} returned {len(result)} vectors for {len(chunk)} texts"
+                    )
+                continue
+            for (w, _), vector in zip(chunk, result, strict=True):
+                w.vectors[space.name] = np.asarray(vector, dtype=np.float32)
+        self._check_dimensions([w for w, _ in todo])
+
+    def _unchanged_vector(self, space: VectorSpace, w: Write, text: str) -> bool:
+        found = self.coll.get_with_vectors(w.id)
+        if found is None:
+            return False
+        old, vectors = found
+        if space.name not in vectors:
+            return False
+        return self._text(space, old["properties"]) == text
+

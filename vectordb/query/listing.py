@@ -1,0 +1,60 @@
+"""GET /v1/objects: paging over stored objects by offset or uuid cursor, optionally sorted."""
+
+from __future__ import annotations
+
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from vectordb.errors import UserError
+from vectordb.render import object_json
+
+if TYPE_CHECKING:
+    from vectordb.database import Database
+
+
+def list_objects(
+    db: Database,
+    class_name: str | None,
+    *,
+    limit: int | None,
+    offset: int,
+    after: str | None,
+    sort: list[dict[str, Any]],
+    include_vector: bool,
+) -> dict[str, Any]:
+    limit = db.settings.query_defaults_limit if limit is None else limit
+    if limit < 0 or offset < 0:
+        raise UserError("invalid param: limit and offset must not be negative")
+    if after is not None:
+        if class_name is None:
+            raise UserError("invalid param 'after': cursor paging needs the 'class' parameter")
+        if offset or sort:
+            raise UserError("invalid param 'after': cannot be combined with 'offset' or 'sort'")
+    if offset + limit > db.settings.query_maximum_results:
+        raise UserError(
+            f"invalid param: offset+limit ({offset + limit}) is above QUERY_MAXIMUM_RESULTS "
+            f"({db.settings.query_maximum_results})"
+        )
+    colls = [db.collection(class_name)] if class_name else list(db.collections.values())
+    out: list[dict[str, Any]] = []
+    for coll in colls:
+        with coll.reading() as txn:
+            if sort:
+                from vectordb.query.sort import sort_objects
+
+                try:
+                    objs = sort_objects(list(coll.store.iterate(txn)), sort, coll.class_def)
+                except ValueError as exc:
+                    raise UserError(f"invalid param 'sort': {exc}") from exc
+                page = objs[offset : offset + limit] if class_name else objs
+            else:
+                page = list(islice(coll.store.iterate(txn, after), offset if class_name else 0,
+                                   (offset + limit) if class_name else None))
+            for obj in page:
+                vectors = coll.store.vectors(txn, obj["docId"]) if include_vector else None
+                out.append(object_json(obj, vectors))
+        if not class_name and len(out) >= offset + limit:
+            break
+    if not class_name:
+        out = out[offset : offset + limit]
+    return {"objects": out, "totalResults": len(out), "deprecations": None}
