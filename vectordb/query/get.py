@@ -1,0 +1,306 @@
+"""Running a Get query: filter -> allow-list, near*/bm25/hybrid -> candidates -> autocut/group/page -> results.
+
+Additional steps that call modules (rerank, generate) run after the read transaction is closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+import lmdb
+import numpy as np
+from pyroaring import BitMap
+
+from vectordb.collection import Collection
+from vectordb.errors import UserError
+from vectordb.query import distance as dist
+from vectordb.query.autocut import autocut
+from vectordb.query.fusion import fuse, hybrid_sets
+from vectordb.query.request import SearchRequest, SearchResult
+from vectordb.query.vectors import query_vector_for
+from vectordb.spaces import VectorSpace, resolve_target
+
+if TYPE_CHECKING:
+    from vectordb.database import Database
+
+# Below this many allowed docs a filtered fetch reads them by doc id instead of scanning every object.
+_DIRECT_FETCH_MAX = 50_000
+_SEARCHES = ("near_vector", "near_object", "near_text", "bm25", "hybrid")
+
+
+@dataclass
+class Hit:
+    obj: dict[str, Any]
+    distance: float | None = None
+    score: float | None = None
+    explain: str | None = None
+
+
+def parse_boosts(properties: list[str] | None) -> list[tuple[str, float]] | None:
+    """bm25 `properties`: "title^2" boosts title by 2."""
+    if not properties:
+        return None
+    out = []
+    for raw in properties:
+        name, _, boost = str(raw).partition("^")
+        try:
+            out.append((name, float(boost) if boost else 1.0))
+        except ValueError:
+            raise UserError(f"bm25: invalid property boost {raw!r}; use e.g. \"title^2\"") from None
+    return out
+
+
+def run_get(db: Database, req: SearchRequest) -> list[SearchResult]:
+    coll = db.collection(req.collection)
+    searches = [name for name in _SEARCHES if getattr(req, name) is not None]
+    if len(searches) > 1:
+        raise UserError(f"only one search operator per query is allowed, got {', '.join(searches)}")
+    limit = db.settings.query_defaults_limit if req.limit is None else req.limit
+    if limit < 0 or req.offset < 0:
+        raise UserError("limit and offset must not be negative")
+    if req.offset + limit > db.settings.query_maximum_results:
+        raise UserError(
+            f"query maximum results exceeded: offset+limit ({req.offset + limit}) is above "
+            f"QUERY_MAXIMUM_RESULTS ({db.settings.query_maximum_results})"
+        )
+    if req.after is not None and (searches or req.offset or req.sort):
+        raise UserError("'after' (cursor) cannot be combined with a search, 'offset' or 'sort'")
+    if req.sort and searches:
+        raise UserError("'sort' cannot be combined with nearVector, nearObject, nearText, bm25 or hybrid")
+    search = searches[0] if searches else None
+    space = None
+    query_vector = None
+    if search in ("near_vector", "near_object", "near_text") or (search == "hybrid"):
+        params = getattr(req, search)
+        try:
+            space = resolve_target(coll.spaces, params.get("targetVectors"))
+        except ValueError as exc:
+            raise UserError(f"{search}: {exc}") from exc
+        if search != "hybrid" or _hybrid_needs_vector(params):
+            query_vector = query_vector_for(db, coll, space, search, params, req.headers)
+    window = req.offset + limit
+    with coll.reading() as txn:
+        allow = coll.filter_docids(txn, req.where)
+        if search in ("near_vector", "near_object", "near_text"):
+            hits = _vector_hits(coll, txn, space, query_vector, getattr(req, search), search, window, allow)
+        elif search == "bm25":
+            hits = _bm25_hits(coll, txn, req.bm25, window, allow)
+        elif search == "hybrid":
+            hits = _hybrid_hits(db, coll, txn, space, query_vector, req.hybrid, window, allow)
+        else:
+            hits = _fetch_hits(coll, txn, req, window, allow)
+        if req.autocut and req.autocut > 0 and hits:
+            values = [h.distance if h.distance is not None else (h.score or 0.0) for h in hits]
+            hits = hits[: autocut(values, req.autocut)]
+        if req.group_by:
+            return _grouped(coll, txn, req, hits, space)
+        hits = hits[req.offset : req.offset + limit]
+        results = [_result(coll, txn, h, req, space) for h in hits]
+    return results
+
+
+def _hybrid_needs_vector(params: Mapping[str, Any]) -> bool:
+    alpha = params.get("alpha", 0.75)
+    return alpha is None or float(alpha) > 0
+
+
+def _metric(space: VectorSpace) -> str:
+    return space.index_config.get("distance", "cosine")
+
+
+def _index(coll: Collection, space: VectorSpace):
+    index = coll.indexes.get(space.name)
+    if index is None:
+        raise UserError(f"vector '{space.label}' of {coll.name} has no vector index (vectorIndexConfig.skip is true)")
+    return index
+
+
+def _vector_hits(
+    coll: Collection,
+    txn: lmdb.Transaction,
+    space: VectorSpace,
+    query: np.ndarray,
+    params: Mapping[str, Any],
+    search: str,
+    window: int,
+    allow: BitMap | None,
+) -> list[Hit]:
+    operator = {"near_vector": "nearVector", "near_object": "nearObject", "near_text": "nearText"}[search]
+    try:
+        bound = dist.max_distance(params, operator, _metric(space))
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    index = _index(coll, space)
+    if index.dim and len(query) != index.dim:
+        raise UserError(
+            f"{operator}: vector lengths don't match: the query has {len(query)} dimensions, "
+            f"the collection's vectors have {index.dim}"
+        )
+    if window == 0:
+        return []
+    ids, distances = index.search(query, window, allow=allow)
+    hits = []
+    for docid, d in zip(ids.tolist(), distances.tolist(), strict=True):
+        if not dist.within(d, bound):
+            break
+        obj = coll.store.get_by_docid(txn, docid)
+        if obj is not None:
+            hits.append(Hit(obj, distance=float(d)))
+    return hits
+
+
+def _bm25_hits(
+    coll: Collection, txn: lmdb.Transaction, params: Mapping[str, Any], window: int, allow: BitMap | None
+) -> list[Hit]:
+    query = params.get("query")
+    if not isinstance(query, str):
+        raise UserError("bm25: 'query' must be a string")
+    bm25_cfg = (coll.class_def.get("invertedIndexConfig") or {}).get("bm25") or {}
+    operator = params.get("searchOperator") or {}
+    try:
+        scored = coll.inverted.bm25(
+            txn,
+            query,
+            parse_boosts(params.get("properties")),
+            allow,
+            window,
+            float(bm25_cfg.get("k1", 1.2)),
+            float(bm25_cfg.get("b", 0.75)),
+            operator=operator.get("operator", "Or"),
+            minimum_match=int(operator.get("minimumOrTokensMatch") or 1),
+        )
+    except (ValueError, KeyError) as exc:
+        raise UserError(f"bm25: {exc}") from exc
+    hits = []
+    for docid, score, explain in scored:
+        obj = coll.store.get_by_docid(txn, docid)
+        if obj is not None:
+            hits.append(Hit(obj, score=float(score), explain=explain))
+    return hits
+
+
+def _hybrid_hits(
+    db: Database,
+    coll: Collection,
+    txn: lmdb.Transaction,
+    space: VectorSpace,
+    query_vector: np.ndarray | None,
+    params: Mapping[str, Any],
+    window: int,
+    allow: BitMap | None,
+) -> list[Hit]:
+    alpha = float(params.get("alpha") if params.get("alpha") is not None else 0.75)
+    if not 0 <= alpha <= 1:
+        raise UserError(f"hybrid: alpha must be between 0 and 1, got {alpha}")
+    side = max(window, db.settings.query_hybrid_maximum_results)
+    dense = sparse = None
+    objects: dict[str, dict[str, Any]] = {}
+    if alpha > 0:
+        vector_params = {"distance": params.get("maxVectorDistance")} if params.get("maxVectorDistance") else {}
+        dense = []
+        for h in _vector_hits(coll, txn, space, query_vector, vector_params, "near_vector", side, allow):
+            objects[h.obj["id"]] = h.obj
+            dense.append((h.obj["id"], h.distance))
+    if alpha < 1:
+        sparse = []
+        query = params.get("query") or ""
+        if query:
+            bm25_params = {"query": query, "properties": params.get("properties"),
+                           "searchOperator": params.get("bm25SearchOperator")}
+            for h in _bm25_hits(coll, txn, bm25_params, side, allow):
+                objects[h.obj["id"]] = h.obj
+                sparse.append((h.obj["id"], h.score, h.explain or ""))
+    fusion = params.get("fusionType") or "relativeScoreFusion"
+    try:
+        fused = fuse(hybrid_sets(dense, sparse, alpha, "hybridVector"), fusion)
+    except ValueError as exc:
+        raise UserError(f"hybrid: {exc}") from exc
+    return [Hit(objects[key], score=score, explain=explain.strip()) for key, score, explain in fused[:window]]
+
+
+def _fetch_hits(
+    coll: Collection, txn: lmdb.Transaction, req: SearchRequest, window: int, allow: BitMap | None
+) -> list[Hit]:
+    if req.sort:
+        from vectordb.query.sort import sort_objects
+
+        objs = coll.objects_by_docids(txn, list(allow)) if allow is not None else list(coll.store.iterate(txn))
+        try:
+            return [Hit(o) for o in sort_objects(objs, req.sort, coll.class_def)[:window]]
+        except ValueError as exc:
+            raise UserError(f"sort: {exc}") from exc
+    if allow is not None and len(allow) <= _DIRECT_FETCH_MAX:
+        objs = sorted(coll.objects_by_docids(txn, list(allow)), key=lambda o: _uuid_key(o["id"]))
+        if req.after is not None:
+            after = _uuid_key(req.after)
+            objs = [o for o in objs if _uuid_key(o["id"]) > after]
+        return [Hit(o) for o in objs[:window]]
+    return [Hit(o) for o in islice(coll.each_object(txn, allow, req.after), window)]
+
+
+def _uuid_key(object_id: str) -> bytes:
+    import uuid
+
+    return uuid.UUID(object_id).bytes
+
+
+def _wants_vector(req: SearchRequest, name: str, label: str) -> bool:
+    if req.include_vector is True:
+        return True
+    return bool(req.include_vector) and (label in req.include_vector or name in req.include_vector)
+
+
+def _result(
+    coll: Collection, txn: lmdb.Transaction, hit: Hit, req: SearchRequest, space: VectorSpace | None
+) -> SearchResult:
+    obj = hit.obj
+    result = SearchResult(
+        id=obj["id"],
+        collection=coll.name,
+        properties=obj["properties"],
+        creation_time_unix=obj["creationTimeUnix"],
+        last_update_time_unix=obj["lastUpdateTimeUnix"],
+        distance=hit.distance,
+        score=hit.score,
+        explain_score=hit.explain,
+    )
+    if hit.distance is not None and space is not None and _metric(space) == dist.COSINE:
+        result.certainty = dist.distance_to_certainty(hit.distance)
+    if req.include_vector:
+        vectors = coll.store.vectors(txn, obj["docId"])
+        named = {}
+        for name, vector in vectors.items():
+            label = coll.spaces[name].label if name in coll.spaces else name
+            if _wants_vector(req, name, label):
+                named[label] = vector.tolist()
+        if "" in vectors and _wants_vector(req, "", "default"):
+            result.vector = vectors[""].tolist()
+        result.vectors = named or None
+    return result
+
+
+def _grouped(
+    coll: Collection, txn: lmdb.Transaction, req: SearchRequest, hits: list[Hit], space: VectorSpace | None
+) -> list[SearchResult]:
+    from vectordb.query.groupby import group_hits
+
+    spec = req.group_by or {}
+    try:
+        groups = group_hits(
+            [(h.obj["properties"], h.distance if h.distance is not None else 0.0, h) for h in hits],
+            spec.get("path") or [],
+            int(spec.get("groups") or 1),
+            int(spec.get("objectsPerGroup") or 1),
+        )
+    except ValueError as exc:
+        raise UserError(f"groupBy: {exc}") from exc
+    results = []
+    for group in groups:
+        members = [_result(coll, txn, h, req, space) for h in group.pop("hits")]
+        first = members[0]
+        first.group = {**group, "hits": members}
+        results.append(first)
+    return results
