@@ -42,6 +42,11 @@ def parse_id(raw: Any) -> str:
 def parse_vector(raw: Any, field: str) -> np.ndarray:
     if isinstance(raw, np.ndarray):
         vector = raw.astype(np.float32, copy=False)
+    elif isinstance(raw, bytes | bytearray | memoryview):
+        # msgpack imports send vectors as packed little-endian float32
+        if len(raw) % 4:
+            raise UserError(f"invalid object: '{field}' bytes are not a whole number of float32 values")
+        vector = np.frombuffer(raw, dtype="<f4").astype(np.float32)
     else:
         if not isinstance(raw, list | tuple) or not raw:
             raise UserError(f"invalid object: '{field}' must be a non-empty list of numbers")
