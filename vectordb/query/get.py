@@ -294,6 +294,7 @@ def _grouped(
             spec.get("path") or [],
             int(spec.get("groups") or 1),
             int(spec.get("objectsPerGroup") or 1),
+            coll.class_def,
         )
     except ValueError as exc:
         raise UserError(f"groupBy: {exc}") from exc

@@ -1,0 +1,65 @@
+"""Running an Aggregate query: choose the objects (filter, near*, hybrid, objectLimit), then compute metrics."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from vectordb.errors import UserError
+from vectordb.query.aggregate import aggregate
+from vectordb.query.get import _hybrid_hits, _vector_hits
+from vectordb.query.request import AggregateRequest
+from vectordb.query.vectors import query_vector_for
+from vectordb.spaces import resolve_target
+
+if TYPE_CHECKING:
+    from vectordb.database import Database
+
+_SEARCHES = ("near_vector", "near_object", "near_text", "hybrid")
+
+
+def run_aggregate(db: Database, req: AggregateRequest) -> list[dict[str, Any]]:
+    coll = db.collection(req.collection)
+    searches = [name for name in _SEARCHES if getattr(req, name) is not None]
+    if len(searches) > 1:
+        raise UserError(f"only one search operator per aggregation is allowed, got {', '.join(searches)}")
+    search = searches[0] if searches else None
+    query_vector = space = None
+    if search is not None:
+        params = getattr(req, search)
+        if req.object_limit is None and search != "hybrid" and not (
+            params.get("distance") is not None or params.get("certainty") is not None
+        ):
+            raise UserError(f"Aggregate with {search}: objectLimit (or a distance/certainty) is required")
+        try:
+            space = resolve_target(coll.spaces, params.get("targetVectors"))
+        except ValueError as exc:
+            raise UserError(f"{search}: {exc}") from exc
+        if search != "hybrid" or float(params.get("alpha", 0.75) or 0) > 0:
+            query_vector = query_vector_for(db, coll, space, search, params, req.headers)
+    window = req.object_limit or db.settings.query_maximum_results
+    with coll.reading() as txn:
+        allow = coll.filter_docids(txn, req.where)
+        if search == "hybrid":
+            hits = _hybrid_hits(db, coll, txn, space, query_vector, req.hybrid, window, allow)
+            objects = [h.obj["properties"] for h in hits]
+        elif search is not None:
+            hits = _vector_hits(coll, txn, space, query_vector, getattr(req, search), search, window, allow)
+            objects = [h.obj["properties"] for h in hits]
+        elif allow is not None:
+            objects = [o["properties"] for o in coll.objects_by_docids(txn, list(allow))]
+        else:
+            objects = [o["properties"] for o in coll.store.iterate(txn)]
+    if req.object_limit is not None:
+        objects = objects[: req.object_limit]
+    try:
+        return aggregate(
+            objects,
+            coll.class_def,
+            req.fields,
+            meta_count=req.meta_count,
+            group_by=req.group_by,
+            limit=req.limit,
+            top_occurrences_limit=req.top_occurrences_limit,
+        )
+    except ValueError as exc:
+        raise UserError(f"Aggregate: {exc}") from exc
