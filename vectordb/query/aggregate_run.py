@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from vectordb.errors import UserError
 from vectordb.query.aggregate import aggregate
-from vectordb.query.get import _hybrid_hits, _vector_hits
+from vectordb.query.get import hybrid_hits, vector_hits
 from vectordb.query.request import AggregateRequest
 from vectordb.query.vectors import query_vector_for
 from vectordb.spaces import resolve_target
@@ -40,10 +40,10 @@ def run_aggregate(db: Database, req: AggregateRequest) -> list[dict[str, Any]]:
     with coll.reading() as txn:
         allow = coll.filter_docids(txn, req.where)
         if search == "hybrid":
-            hits = _hybrid_hits(db, coll, txn, space, query_vector, req.hybrid, window, allow)
+            hits = hybrid_hits(db, coll, txn, space, query_vector, req.hybrid, window, allow)
             objects = [h.obj["properties"] for h in hits]
         elif search is not None:
-            hits = _vector_hits(coll, txn, space, query_vector, getattr(req, search), search, window, allow)
+            hits = vector_hits(coll, txn, space, query_vector, getattr(req, search), search, window, allow)
             objects = [h.obj["properties"] for h in hits]
         elif allow is not None:
             objects = [o["properties"] for o in coll.objects_by_docids(txn, list(allow))]

@@ -85,11 +85,11 @@ def run_get(db: Database, req: SearchRequest) -> list[SearchResult]:
     with coll.reading() as txn:
         allow = coll.filter_docids(txn, req.where)
         if search in ("near_vector", "near_object", "near_text"):
-            hits = _vector_hits(coll, txn, space, query_vector, getattr(req, search), search, window, allow)
+            hits = vector_hits(coll, txn, space, query_vector, getattr(req, search), search, window, allow)
         elif search == "bm25":
             hits = _bm25_hits(coll, txn, req.bm25, window, allow)
         elif search == "hybrid":
-            hits = _hybrid_hits(db, coll, txn, space, query_vector, req.hybrid, window, allow)
+            hits = hybrid_hits(db, coll, txn, space, query_vector, req.hybrid, window, allow)
         else:
             hits = _fetch_hits(coll, txn, req, window, allow)
         if req.autocut and req.autocut > 0 and hits:
@@ -118,7 +118,7 @@ def _index(coll: Collection, space: VectorSpace):
     return index
 
 
-def _vector_hits(
+def vector_hits(
     coll: Collection,
     txn: lmdb.Transaction,
     space: VectorSpace,
@@ -182,7 +182,7 @@ def _bm25_hits(
     return hits
 
 
-def _hybrid_hits(
+def hybrid_hits(
     db: Database,
     coll: Collection,
     txn: lmdb.Transaction,
@@ -201,7 +201,7 @@ def _hybrid_hits(
     if alpha > 0:
         vector_params = {"distance": params.get("maxVectorDistance")} if params.get("maxVectorDistance") else {}
         dense = []
-        for h in _vector_hits(coll, txn, space, query_vector, vector_params, "near_vector", side, allow):
+        for h in vector_hits(coll, txn, space, query_vector, vector_params, "near_vector", side, allow):
             objects[h.obj["id"]] = h.obj
             dense.append((h.obj["id"], h.distance))
     if alpha < 1:
