@@ -1,0 +1,45 @@
+"""Collections and their properties: Weaviate's class JSON with every default filled, property value
+validation, auto-schema inference and the rules for updating a class.
+
+The stored class JSON is exactly what GET /v1/schema/{class} returns.
+"""
+
+from vectordb.schema.autoschema import infer_property
+from vectordb.schema.classes import (
+    ModuleCatalog,
+    add_property,
+    class_vectorizers,
+    merge_properties,
+    normalize_class,
+    property_defaults,
+    vector_config,
+    vector_names,
+)
+from vectordb.schema.formats import make_ref, normalize_date, parse_beacon, parse_date, parse_uuid
+from vectordb.schema.properties import PRIMITIVE_TYPES, data_type, find_property, is_reference
+from vectordb.schema.update import update_class
+from vectordb.schema.values import coerce_value, validate_properties
+
+__all__ = [
+    "PRIMITIVE_TYPES",
+    "ModuleCatalog",
+    "add_property",
+    "class_vectorizers",
+    "coerce_value",
+    "data_type",
+    "find_property",
+    "infer_property",
+    "is_reference",
+    "make_ref",
+    "merge_properties",
+    "normalize_class",
+    "normalize_date",
+    "parse_beacon",
+    "parse_date",
+    "parse_uuid",
+    "property_defaults",
+    "update_class",
+    "validate_properties",
+    "vector_config",
+    "vector_names",
+]

@@ -1,0 +1,134 @@
+"""Small helpers shared by the schema modules: names, Go-style value rendering, typed option readers."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+from vectordb.errors import UserError
+
+CLASS_NAME_RE = re.compile(r"^[A-Z][_0-9A-Za-z]{0,254}$")
+PROPERTY_NAME_RE = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,230}$")
+NESTED_PROPERTY_NAME_RE = re.compile(r"^[_A-Za-z][_0-9A-Za-z]*$")
+VECTOR_NAME_RE = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,230}$")
+RESERVED_PROPERTY_NAMES = ("_additional", "_id", "id")
+
+# Vectorizer families whose modules write {"skip", "vectorizePropertyName"} into every property
+# (Weaviate's PropertyConfigDefaults); multi2vec / img2vec / ref2vec modules write nothing.
+TEXT_VECTORIZER_PREFIXES = ("text2vec-", "text2multivec-")
+
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+
+
+def fail(message: str) -> UserError:
+    return UserError(message, status=422)
+
+
+def upper_first(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def lower_first(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def is_text_vectorizer(module: str) -> bool:
+    return module.startswith(TEXT_VECTORIZER_PREFIXES)
+
+
+def is_generative(module: str) -> bool:
+    return module.startswith("generative-")
+
+
+def is_reranker(module: str) -> bool:
+    return module.startswith("reranker-")
+
+
+def go_type(value: Any) -> str:
+    """The Go type name Weaviate prints for a decoded JSON value, so messages read the same."""
+    if value is None:
+        return "<nil>"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "float64"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, dict):
+        return "map[string]interface {}"
+    if isinstance(value, list | tuple):
+        return "[]interface {}"
+    return type(value).__name__
+
+
+def go_value(value: Any) -> str:
+    """Render a value the way Go's %v does for decoded JSON (true, 3, 3.5, <nil>)."""
+    if value is None:
+        return "<nil>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and math.isfinite(value):
+        return str(int(value))
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(",", ":"), default=str)
+    return str(value)
+
+
+def as_dict(value: Any, where: str) -> dict:
+    """A JSON object option; null counts as empty."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise fail(f"{where} must be an object, got {go_type(value)}")
+    return value
+
+
+def opt_bool(cfg: dict, key: str, default: bool, where: str) -> bool:
+    value = cfg.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise fail(f"{where}.{key} must be a boolean, got {go_type(value)} '{go_value(value)}'")
+    return value
+
+
+def opt_int(cfg: dict, key: str, default: int, where: str) -> int:
+    value = cfg.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise fail(f"{where}.{key} must be an integer, got {go_type(value)} '{go_value(value)}'")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise fail(f"{where}.{key} must be an integer, got '{go_value(value)}'")
+        value = int(value)
+    return value
+
+
+def opt_number(cfg: dict, key: str, default: float, where: str) -> float:
+    value = cfg.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise fail(f"{where}.{key} must be a number, got {go_type(value)} '{go_value(value)}'")
+    return float(value)
+
+
+def opt_str(cfg: dict, key: str, default: str, where: str) -> str:
+    value = cfg.get(key)
+    if value is None or value == "":
+        return default
+    if not isinstance(value, str):
+        raise fail(f"{where}.{key} must be a string, got {go_type(value)} '{go_value(value)}'")
+    return value
+
+
+def opt_choice(cfg: dict, key: str, default: str, choices: tuple[str, ...], where: str) -> str:
+    value = opt_str(cfg, key, default, where)
+    if value not in choices:
+        allowed = ", ".join(f"'{c}'" for c in choices)
+        raise fail(f"{where}.{key} '{value}' is not supported; use one of {allowed}")
+    return value
