@@ -1,0 +1,1 @@
+"""Deterministic modules for tests, as Weaviate ships them (reranker-dummy, generative-dummy)."""

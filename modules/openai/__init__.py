@@ -1,0 +1,1 @@
+"""OpenAI (and Azure OpenAI, and OpenAI-compatible servers) modules."""
