@@ -14,7 +14,6 @@ from vectordb.schema._common import (
     fail,
     go_type,
     lower_first,
-    upper_first,
 )
 
 PRIMITIVE_TYPES = (
@@ -67,11 +66,10 @@ def _parse_data_type(raw: Any, where: str) -> tuple[list[str], bool]:
             )
         return [first], False
     targets: list[str] = []
-    for item in raw:
-        name = upper_first(item)
+    for name in raw:
         if not CLASS_NAME_RE.match(name):
             raise fail(
-                f"{where}: invalid dataType: {shown}: '{item}' is neither a primitive data type nor a valid "
+                f"{where}: invalid dataType: {shown}: '{name}' is neither a primitive data type nor a valid "
                 "class name for a cross-reference"
             )
         if name not in targets:
