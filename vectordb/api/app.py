@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI
 from vectordb.api import routes_batch, routes_meta, routes_objects, routes_schema
 from vectordb.api.deps import check_api_key
 from vectordb.api.errors import install_error_handlers
+from vectordb.api.graphql.router import router as graphql_router
 from vectordb.database import Database
 
 
@@ -29,10 +30,5 @@ def create_app(db: Database, *, close_on_shutdown: bool = False) -> FastAPI:
     secured = [Depends(check_api_key)]
     for router in (routes_meta.router, routes_schema.router, routes_objects.router, routes_batch.router):
         app.include_router(router, dependencies=secured)
-    try:
-        from vectordb.api.graphql.router import router as graphql_router
-    except ImportError:
-        graphql_router = None
-    if graphql_router is not None:
-        app.include_router(graphql_router, dependencies=secured)
+    app.include_router(graphql_router, dependencies=secured)
     return app

@@ -1,0 +1,129 @@
+"""GraphQL arguments -> the core's SearchRequest / AggregateRequest.
+
+The coerced argument dicts already use Weaviate's names, so most pass through unchanged. Two things need
+translating: the where filter (GraphQL's single-or-list `valueX` becomes the REST form with explicit
+`valueXArray` keys), and hybrid's `searches.nearVector` (its vector and distance become the dense side).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from vectordb.api.graphql.selection import AggregateWants, GetWants
+from vectordb.query.request import AggregateRequest, SearchRequest
+
+# GraphQL value key -> (REST key for one value, REST key for a list). `valueString` is the pre-1.19 name of
+# valueText; both filter text properties, so it is sent on as text.
+_VALUE_KEYS = {
+    "valueText": ("valueText", "valueTextArray"),
+    "valueString": ("valueText", "valueTextArray"),
+    "valueInt": ("valueInt", "valueIntArray"),
+    "valueNumber": ("valueNumber", "valueNumberArray"),
+    "valueBoolean": ("valueBoolean", "valueBooleanArray"),
+    "valueDate": ("valueDate", "valueDateArray"),
+}
+
+
+def plain(value: Any) -> Any:
+    """Coerced GraphQL input (dicts, lists, scalars) as plain JSON-like Python values."""
+    if isinstance(value, Mapping):
+        return {key: plain(v) for key, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def where_to_rest(where: Mapping[str, Any]) -> dict[str, Any]:
+    """A GraphQL where input as the REST WhereFilter JSON that SearchRequest.where expects."""
+    out: dict[str, Any] = {"operator": where["operator"]}
+    if where.get("path") is not None:
+        out["path"] = list(where["path"])
+    if where.get("operands") is not None:
+        out["operands"] = [where_to_rest(operand) for operand in where["operands"]]
+    for key, (single, many) in _VALUE_KEYS.items():
+        value = where.get(key)
+        if value is None:
+            continue
+        if isinstance(value, list):
+            out[many] = list(value)
+        else:
+            out[single] = value
+    if where.get("valueGeoRange") is not None:
+        out["valueGeoRange"] = plain(where["valueGeoRange"])
+    return out
+
+
+def _hybrid(params: Mapping[str, Any]) -> dict[str, Any]:
+    hybrid = plain(params)
+    near_vector = (hybrid.get("searches") or {}).get("nearVector")
+    if near_vector:
+        if hybrid.get("vector") is None and near_vector.get("vector") is not None:
+            hybrid["vector"] = near_vector["vector"]
+        if hybrid.get("maxVectorDistance") is None and near_vector.get("distance") is not None:
+            hybrid["maxVectorDistance"] = near_vector["distance"]
+        if hybrid.get("targetVectors") is None and near_vector.get("targetVectors") is not None:
+            hybrid["targetVectors"] = near_vector["targetVectors"]
+    return hybrid
+
+
+def _optional(args: Mapping[str, Any], name: str) -> Any:
+    value = args.get(name)
+    return None if value is None else plain(value)
+
+
+def search_request(
+    class_name: str,
+    args: Mapping[str, Any],
+    wants: GetWants,
+    default_limit: int,
+    headers: Mapping[str, str] | None = None,
+) -> SearchRequest:
+    """The SearchRequest for one `Get { <class>(args) {...} }` field."""
+    limit = args.get("limit")
+    return SearchRequest(
+        collection=class_name,
+        limit=default_limit if limit is None else int(limit),
+        offset=int(args.get("offset") or 0),
+        after=args.get("after"),
+        autocut=args.get("autocut"),
+        where=where_to_rest(args["where"]) if args.get("where") is not None else None,
+        sort=[plain(clause) for clause in args.get("sort") or []],
+        near_vector=_optional(args, "nearVector"),
+        near_object=_optional(args, "nearObject"),
+        near_text=_optional(args, "nearText"),
+        bm25=_optional(args, "bm25"),
+        hybrid=_hybrid(args["hybrid"]) if args.get("hybrid") is not None else None,
+        group_by=_optional(args, "groupBy"),
+        tenant=args.get("tenant"),
+        include_vector=wants.include_vector,
+        rerank=wants.rerank,
+        generate=wants.generate,
+        headers=dict(headers or {}),
+    )
+
+
+def aggregate_request(
+    class_name: str,
+    args: Mapping[str, Any],
+    wants: AggregateWants,
+    headers: Mapping[str, str] | None = None,
+) -> AggregateRequest:
+    """The AggregateRequest for one `Aggregate { <class>(args) {...} }` field."""
+    group_by = args.get("groupBy")
+    return AggregateRequest(
+        collection=class_name,
+        fields=wants.fields,
+        meta_count=wants.meta_count,
+        where=where_to_rest(args["where"]) if args.get("where") is not None else None,
+        group_by=list(group_by) if group_by is not None else None,
+        limit=args.get("limit"),
+        object_limit=args.get("objectLimit"),
+        near_vector=_optional(args, "nearVector"),
+        near_object=_optional(args, "nearObject"),
+        near_text=_optional(args, "nearText"),
+        hybrid=_hybrid(args["hybrid"]) if args.get("hybrid") is not None else None,
+        tenant=args.get("tenant"),
+        top_occurrences_limit=dict(wants.top_occurrences_limit),
+        headers=dict(headers or {}),
+    )

@@ -1,0 +1,77 @@
+"""POST /v1/graphql and POST /v1/graphql/batch.
+
+Query errors are answered with HTTP 200 and a GraphQL `errors` array; only a body that is not JSON, or has no
+`query` string, is a 422.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from vectordb.api.body import module_headers, read_body
+from vectordb.api.deps import get_db
+from vectordb.api.errors import JSON
+from vectordb.api.graphql.executor import GraphQLService
+from vectordb.errors import UserError
+
+router = APIRouter()
+
+
+def _service(request: Request) -> GraphQLService:
+    service = getattr(request.app.state, "graphql", None)
+    db = get_db(request)
+    if service is None or service.db is not db:
+        service = GraphQLService(db)
+        request.app.state.graphql = service
+    return service
+
+
+async def _body(request: Request) -> Any:
+    db = get_db(request)
+    try:
+        return await read_body(request, db.settings.max_request_body_bytes)
+    except UserError as exc:
+        if exc.status == 413:
+            raise
+        raise UserError(exc.message, 422) from exc
+
+
+def _check_query(body: Any) -> str | None:
+    """Why this body is not a GraphQL request, or None when it is one."""
+    if not isinstance(body, dict):
+        return "the body must be a JSON object with a 'query' string"
+    if not isinstance(body.get("query"), str) or not body["query"].strip():
+        return "the body has no 'query': a JSON object {\"query\": \"{ Get { ... } }\"} is required"
+    return None
+
+
+@router.post("/v1/graphql")
+async def graphql_query(request: Request) -> Response:
+    body = await _body(request)
+    problem = _check_query(body)
+    if problem is not None:
+        raise UserError(problem, 422)
+    service = _service(request)
+    result = await run_in_threadpool(service.execute, body, module_headers(request))
+    return JSON(result)
+
+
+@router.post("/v1/graphql/batch")
+async def graphql_batch(request: Request) -> Response:
+    body = await _body(request)
+    if not isinstance(body, list):
+        raise UserError("the body must be a JSON array of {\"query\": ...} objects", 422)
+    service = _service(request)
+    headers = module_headers(request)
+
+    def run_all() -> list[dict[str, Any]]:
+        out = []
+        for item in body:
+            problem = _check_query(item)
+            out.append({"errors": [{"message": problem}]} if problem else service.execute(item, headers))
+        return out
+
+    return JSON(await run_in_threadpool(run_all))
