@@ -208,6 +208,20 @@ async def base_url(ctx: ModuleContext, header: str, configured: str) -> str:
     return override
 
 
+class _HttpxUrlFilter(logging.Filter):
+    """httpx logs every request's full URL at INFO; some providers take keys in the query string."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                safe_url(str(arg)) if isinstance(arg, httpx.URL) else arg for arg in record.args
+            )
+        return True
+
+
+logging.getLogger("httpx").addFilter(_HttpxUrlFilter())
+
+
 def _client() -> httpx.AsyncClient:
     loop = asyncio.get_running_loop()
     with _clients_lock:

@@ -211,3 +211,15 @@ def test_one_client_per_loop_reuses_its_connection(upstream: FakeUpstream) -> No
 
     other_loop_client = run(lambda: asyncio.sleep(0, result=http._client()))
     assert other_loop_client is not first
+
+
+def test_urls_are_logged_without_their_query(
+    upstream: FakeUpstream, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    upstream.queue(Reply(503, {"error": "busy"}))
+    response = run(lambda: post(f"{upstream.url}/v1/x?key={KEY}"))
+    assert response.status_code == 200
+    assert upstream.requests[0].query == {"key": [KEY]}  # the key did travel...
+    assert f"{upstream.url}/v1/x" in caplog.text  # ...the request and the retry were logged...
+    assert KEY not in caplog.text  # ...without it
