@@ -182,6 +182,5 @@ class ObjectStore:
     def truncate_log(self, txn: lmdb.Transaction, upto: int) -> None:
         """Drop entries every snapshot already covers."""
         cursor = txn.cursor(db=self.log)
-        found = cursor.first()
-        while found and from_u64(cursor.key()) <= upto:
-            found = cursor.delete()
+        while cursor.first() and from_u64(cursor.key()) <= upto:
+            cursor.delete()

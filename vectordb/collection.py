@@ -62,8 +62,9 @@ class Collection:
         self.path = path
         self.kv = KV(path / "lmdb", map_size=db.initial_map_size)
         self.write_lock = threading.RLock()
+        probe = ObjectStore(self.kv, [])
         with self.kv.read() as txn:
-            stored = ObjectStore(self.kv, []).read_schema(txn)
+            stored = probe.read_schema(txn)
         if stored is None and class_def is None:
             raise UserError(f"collection directory {path} has no schema", 500)
         self.class_def: dict[str, Any] = class_def if class_def is not None else stored  # type: ignore
