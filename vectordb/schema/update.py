@@ -10,6 +10,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from vectordb.errors import UserError
 from vectordb.schema._common import (
     as_dict,
     fail,
@@ -191,7 +192,12 @@ def _update_properties(old_def: dict, new_raw: Any, where: str) -> list[dict]:
     defaults = _property_module_defaults(old_def)
     new_props = {}
     for raw in new_raw:
-        prop = normalize_property(raw, old_def["class"], defaults)
+        try:
+            prop = normalize_property(raw, old_def["class"], defaults)
+        except UserError as exc:
+            # A stored property always re-validates, so this one was changed.
+            name = raw.get("name") if isinstance(raw, dict) else raw
+            raise fail(f'{where}: property "{name}": {_PROPERTIES_IMMUTABLE} ({exc.message})') from exc
         new_props[prop["name"]] = prop
     out = []
     for old in old_props:
