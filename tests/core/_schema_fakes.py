@@ -42,6 +42,9 @@ class FakeCatalog:
         self.validated.append((name, dict(config)))
         if config.get("model") == "no-such-model":
             raise ValueError(f"model '{config['model']}' is not offered by this provider")
+        if config.get("model") == "prefixed":
+            # The real registry names the module itself, as Weaviate words it.
+            raise ValueError(f"module '{name}': model 'prefixed' is retired")
 
     def vectorize_class_name_default(self, name: str) -> bool:
         return VECTORIZE_CLASS_NAME.get(name, True)

@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from modules.registry import Registry
 from tests.core._schema_fakes import FakeCatalog, settings
 from vectordb.errors import UserError
 from vectordb.schema import (
@@ -555,6 +556,42 @@ def test_generative_settings_are_stored_as_given_and_validated_with_defaults():
 )
 def test_module_problems_are_422_naming_the_module(body, fragments):
     refused({"class": "A", **body}, *fragments)
+
+
+def test_a_module_error_names_the_module_once():
+    message = refused({"class": "A", "moduleConfig": {"generative-openai": {"model": "prefixed"}}})
+    assert message == "class 'A': module 'generative-openai': model 'prefixed' is retired"
+
+
+def test_with_the_real_module_registry():
+    registry = Registry.from_env(
+        {"ENABLE_MODULES": "generative-dummy", "API_BASED_MODULES_DISABLED": "false"}
+    )
+    body = {
+        "class": "A",
+        "vectorizer": "text2vec-openai",
+        "moduleConfig": {"generative-dummy": {}},
+        "properties": [{"name": "t", "dataType": ["text"]}],
+    }
+    out = normalize_class(body, modules=registry, settings=settings())
+    assert out["moduleConfig"]["text2vec-openai"]["model"] == "text-embedding-3-small"
+    assert out["moduleConfig"]["text2vec-openai"]["vectorizeClassName"] is True
+    assert out["properties"][0]["moduleConfig"] == {
+        "text2vec-openai": {"skip": False, "vectorizePropertyName": False}
+    }
+    with pytest.raises(UserError) as info:
+        normalize_class(
+            {"class": "B", "moduleConfig": {"reranker-dummy": {}}}, modules=registry, settings=settings()
+        )
+    assert "reranker-dummy" in info.value.message and "ENABLE_MODULES" in info.value.message
+    bad = {
+        "class": "B",
+        "vectorizer": "text2vec-openai",
+        "moduleConfig": {"text2vec-openai": {"dimensions": "x"}},
+    }
+    with pytest.raises(UserError) as info:
+        normalize_class(bad, modules=registry, settings=settings())
+    assert info.value.message.count("module 'text2vec-openai'") == 1 and "dimensions" in info.value.message
 
 
 def test_a_property_naming_a_vectorizer_the_class_does_not_use_is_refused():

@@ -27,6 +27,14 @@ def fail(message: str) -> UserError:
     return UserError(message, status=422)
 
 
+def module_error(where: str, module: str, exc: Exception) -> UserError:
+    """A module's ValueError as a 422 naming the module once (the registry may have named it already)."""
+    message = str(exc)
+    if not message.startswith(f"module '{module}'"):
+        message = f"module '{module}': {message}"
+    return fail(f"{where}: {message}")
+
+
 def upper_first(name: str) -> str:
     return name[:1].upper() + name[1:]
 

@@ -17,6 +17,7 @@ from vectordb.schema._common import (
     go_type,
     is_text_vectorizer,
     lower_first,
+    module_error,
     upper_first,
 )
 from vectordb.schema.index_config import (
@@ -294,7 +295,7 @@ def normalize_class(body: Any, *, modules: ModuleCatalog, settings: Settings) ->
         try:
             modules.validate_class_config(module, cfg, out)
         except ValueError as exc:
-            raise fail(f"{where}: module '{module}': {exc}") from exc
+            raise module_error(where, module, exc) from exc
     if not settings.autoschema_enabled:
         _check_text_source(out)
     return out

@@ -18,6 +18,7 @@ from vectordb.schema._common import (
     is_generative,
     is_reranker,
     lower_first,
+    module_error,
     upper_first,
 )
 from vectordb.schema.classes import ModuleCatalog, _check_module, _property_module_defaults
@@ -169,7 +170,7 @@ def _update_module_config(old_def: dict, new_raw: Any, modules: ModuleCatalog | 
                 try:
                     modules.validate_class_config(module, {**modules.class_defaults(module), **cfg}, old_def)
                 except ValueError as exc:
-                    raise fail(f"{where}: module '{module}': {exc}") from exc
+                    raise module_error(where, module, exc) from exc
             old[module] = cfg
     return old
 
