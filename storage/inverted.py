@@ -246,10 +246,10 @@ class _Delta:
         self.keys: dict[bytes, tuple[bytes, dict[int, Any]]] = {}
 
     def set(self, key: bytes, value: bytes, docid: int, entry: Any) -> None:
-        slot = self.keys.get(key)
-        if slot is None:
-            slot = self.keys[key] = (value, {})
-        slot[1][docid] = entry
+        try:
+            self.keys[key][1][docid] = entry
+        except KeyError:
+            self.keys[key] = (value, {docid: entry})
 
 
 class InvertedIndex:
@@ -337,15 +337,15 @@ class InvertedIndex:
             if not info.is_array:
                 length = len(texts[0])
             counts = count_tokens(texts, info.tokenization)
-            if info.filterable:
-                for token in counts:
-                    raw = token.encode()
-                    batch.filter.set(_key(prefix, raw), raw, docid, add)
+            total = sum(counts.values())
+            for token, tf in counts.items():
+                raw = token.encode()
+                key = _key(prefix, raw)
+                if info.filterable:
+                    batch.filter.set(key, raw, docid, add)
+                if info.searchable:
+                    batch.search.set(key, raw, docid, (tf, total) if add else None)
             if info.searchable:
-                total = sum(counts.values())
-                for token, tf in counts.items():
-                    raw = token.encode()
-                    batch.search.set(_key(prefix, raw), raw, docid, (tf, total) if add else None)
                 batch.add_stats(name, 1 if add else -1, total if add else -total)
         elif info.kind in (NUMBER, DATE, BOOL, UUID, REF):
             encode = self._encoder(info)
@@ -397,17 +397,23 @@ class InvertedIndex:
             added = [(d, e[0], e[1]) for d, e in docs.items() if e is not None]
             if raw:
                 ids, tf, ln = _decode_postings(_unwrap(key, 0, raw)[1])
-                keep = ~np.isin(ids, touched)
-                ids, tf, ln = ids[keep], tf[keep], ln[keep]
+                # Fresh inserts get docids above every stored one: nothing to remove, nothing to re-sort.
+                appending = bool(len(ids)) and int(touched.min()) > int(ids[-1])
+                if not appending:
+                    keep = ~np.isin(ids, touched)
+                    ids, tf, ln = ids[keep], tf[keep], ln[keep]
             else:
                 ids = tf = ln = np.empty(0, dtype=np.uint32)
+                appending = False
             if added:
                 new = np.array(added, dtype=np.uint32)
+                new = new[np.argsort(new[:, 0], kind="stable")]
                 ids = np.concatenate([ids, new[:, 0]])
                 tf = np.concatenate([tf, new[:, 1]])
                 ln = np.concatenate([ln, new[:, 2]])
-                order = np.argsort(ids, kind="stable")
-                ids, tf, ln = ids[order], tf[order], ln[order]
+                if not appending:
+                    order = np.argsort(ids, kind="stable")
+                    ids, tf, ln = ids[order], tf[order], ln[order]
             if len(ids):
                 txn.put(key, _wrap(value, _encode_postings(ids, tf, ln)), db=self._s)
             elif raw:

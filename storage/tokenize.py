@@ -47,10 +47,11 @@ def _trigrams(joined: str) -> list[str]:
 
 def tokenize(text: str, tokenization: str) -> list[str]:
     """Split text into index tokens the way the property's tokenization says. Empty tokens are dropped."""
+    # Lowercasing maps letters to letters and leaves separators alone, so it can precede the split.
     if tokenization == WORD:
-        return [_lower(t) for t in _ALNUM_RUN.findall(text)]
+        return _ALNUM_RUN.findall(_lower(text))
     if tokenization == LOWERCASE:
-        return [_lower(t) for t in _NON_SPACE_RUN.findall(text)]
+        return _NON_SPACE_RUN.findall(_lower(text))
     if tokenization == WHITESPACE:
         return _NON_SPACE_RUN.findall(text)
     if tokenization == FIELD:
