@@ -953,3 +953,34 @@ def test_merge_properties_adds_and_replaces_by_name():
     assert [p["name"] for p in out["properties"]] == ["a", "b", "c"]
     assert out["properties"][1]["description"] == "grown"
     assert "description" not in base["properties"][1]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"class": "A"},
+        {
+            "class": "A",
+            "vectorizer": "text2vec-openai",
+            "moduleConfig": {"generative-openai": {"model": "gpt-4o"}},
+            "properties": [
+                {"name": "t", "dataType": ["string"]},
+                {
+                    "name": "o",
+                    "dataType": ["object"],
+                    "nestedProperties": [{"name": "x", "dataType": ["blob"]}],
+                },
+                {"name": "r", "dataType": ["B"]},
+            ],
+            "invertedIndexConfig": {"stopwords": {"additions": ["x"]}},
+        },
+        {
+            "class": "A",
+            "vectorConfig": {"v": {"vectorizer": {"text2vec-ollama": {"properties": ["t"]}}}, "w": {}},
+        },
+        {"class": "A", "vectorIndexType": "flat", "vectorIndexConfig": {"bq": {"enabled": True}}},
+    ],
+)
+def test_normalising_a_stored_class_again_changes_nothing(body):
+    stored = make(body)
+    assert make(copy.deepcopy(stored)) == stored
