@@ -425,32 +425,31 @@ def test_generate_block_string_prompt_and_variables(gql, db):
 
 
 def test_group_output_with_hits(gql, db):
-    hit1 = result(A1, distance=0.1, vector=[1.0])
-    hit2 = result(A2, distance=0.2, vector=[2.0])
-    group = {
+    # as the core builds it: the leading result is also the group's first hit, group and all
+    leader = result(A1, distance=0.1, vector=[1.0])
+    leader.group = {
         "id": 0,
         "groupedBy": {"path": ["title"], "value": "x"},
         "count": 2,
         "maxDistance": 0.2,
         "minDistance": 0.1,
-        "hits": [hit1, {"title": "plain", "_additional": {"id": A2, "distance": 0.2}}],
+        "hits": [leader, {"title": "plain", "_additional": {"id": A2, "distance": 0.2}}],
     }
-    db.results = {"Article": [result(A1, distance=0.1, group=group)], "Author": []}
+    db.results = {"Article": [leader], "Author": []}
     data = ok(
         gql,
         '{Get{Article(nearVector:{vector:[1]} groupBy:{path:["title"] groups:1 objectsPerGroup:2}){'
         "_additional{group{id count maxDistance minDistance groupedBy{path value} "
-        "hits{title _additional{id distance vector}}}}}}}",
+        "hits{title _additional{id distance vector group{id}}}}}}}}",
     )
     assert db.searches[0].include_vector is True
     out = data["Get"]["Article"][0]["_additional"]["group"]
     assert out["groupedBy"] == {"path": ["title"], "value": "x"}
     assert (out["id"], out["count"], out["maxDistance"], out["minDistance"]) == (0, 2, 0.2, 0.1)
     assert out["hits"] == [
-        {"title": "title a1", "_additional": {"id": A1, "distance": 0.1, "vector": [1.0]}},
-        {"title": "plain", "_additional": {"id": A2, "distance": 0.2, "vector": None}},
+        {"title": "title a1", "_additional": {"id": A1, "distance": 0.1, "vector": [1.0], "group": None}},
+        {"title": "plain", "_additional": {"id": A2, "distance": 0.2, "vector": None, "group": None}},
     ]
-    del hit2
 
 
 # ---- property types ----
