@@ -147,17 +147,20 @@ class Database:
             return added
 
     def add_inferred_properties(self, name: str, props: list[dict[str, Any]]) -> None:
-        """Auto-schema: properties seen on import; another import may have added them meanwhile."""
+        """Auto-schema: add properties seen on import, or grow an object property's nested properties.
+
+        Another import may have added a property of the same name meanwhile; its type then stands, and the
+        caller re-validates against the class as it is now.
+        """
         with self.schema_lock:
             coll = self.collection(name)
-            existing = {p["name"].lower() for p in coll.class_def.get("properties") or []}
-            new_def = coll.class_def
-            for prop in props:
-                if prop["name"].lower() not in existing:
-                    new_def = schema.add_property(new_def, prop, modules=self.modules)
-                    existing.add(prop["name"].lower())
-            if new_def is not coll.class_def:
-                coll.set_class_def(new_def)
+            existing = {p["name"].lower(): p for p in coll.class_def.get("properties") or []}
+            wanted = [
+                p for p in props
+                if p["name"].lower() not in existing or existing[p["name"].lower()]["dataType"] == p["dataType"]
+            ]
+            if wanted:
+                coll.set_class_def(schema.merge_properties(coll.class_def, wanted))
                 self.schema_version += 1
 
     def _collection_for_write(self, class_name: Any) -> Collection:

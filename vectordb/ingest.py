@@ -122,6 +122,7 @@ class Ingest:
             )
             if new_props:
                 self.db.add_inferred_properties(self.coll.name, new_props)
+                coerced, _ = schema.validate_properties(self.coll.class_def, dict(props), autoschema=False)
             write.properties = coerced
             write.vectors = dict(given_vectors(body, self.coll))
         except UserError as exc:
