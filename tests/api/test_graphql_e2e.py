@@ -406,6 +406,21 @@ def test_aggregate_group_by(http, data):
     assert all(g["groupedBy"]["path"] == ["category"] for g in groups)
 
 
+def test_aggregate_top_occurrences_as_the_v4_client_writes_it(http, data):
+    query = "{Aggregate{Article(limit: 3hybrid:{, vector: %s, alpha: 1}objectLimit: 12){meta{count}category { count topOccurrences(limit: 2) { occurs value } } wordCount { count maximum mean median minimum mode sum }}}}"
+    [group] = data_of(http, query % vec(data.query))["Aggregate"]["Article"]
+    nearest_ids = {object_id for object_id, _ in nearest(data, data.query)[:12]}
+    chosen = [a for a in data.articles if a["id"] in nearest_ids]
+    counts: dict[str, int] = {}
+    for a in chosen:
+        counts[a["category"]] = counts.get(a["category"], 0) + 1
+    top = sorted(counts.items(), key=lambda t: (-t[1], t[0]))[:2]
+    assert group["meta"] == {"count": 12}
+    assert group["category"]["count"] == 12
+    assert group["category"]["topOccurrences"] == [{"occurs": n, "value": v} for v, n in top]
+    assert group["wordCount"]["sum"] == pytest.approx(sum(a["wordCount"] for a in chosen))
+
+
 def test_aggregate_near_vector_with_glued_object_limit(http, data):
     query = f"{{Aggregate{{Article(nearVector: {{vector: {vec(data.query)}}} objectLimit: 7limit: 5){{meta{{count}}}}}}}}"
     assert data_of(http, query)["Aggregate"]["Article"] == [{"meta": {"count": 7}}]

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from vectordb.api.graphql.executor import GraphQLService, parse_lenient
+from vectordb.api.graphql.vector_literals import extract_vectors
 from vectordb.config import Settings
 from vectordb.errors import UserError
 from vectordb.query.request import AggregateRequest, SearchRequest, SearchResult
@@ -728,3 +729,46 @@ def test_explore_merges_classes_by_distance(db):
     ]
     assert sorted(r.collection for r in db.searches) == ["A", "B", "D"]
     assert all(r.limit == 3 and r.near_vector == {"vector": [1.0, 0.0]} for r in db.searches)
+
+
+# ---- vector literals ----
+
+
+def test_vector_literals_are_cut_out_outside_strings_and_comments():
+    query = (
+        '{Get{Article(nearVector:{vector:[0.1, -2, 3e-5] certainty: 0.7} bm25:{query: "vector: [1,2]"}){title}} # vector: [9]\n'
+        'x: Get{Article(hybrid:{query:"""vector: [3]""" vector: [1 2 3,]}){title}}}'
+    )
+    reduced, vectors = extract_vectors(query)
+    assert vectors == [[0.1, -2.0, 3e-05], [1.0, 2.0, 3.0]]
+    assert reduced == (
+        '{Get{Article(nearVector:{vector:$_vdbvec0 certainty: 0.7} bm25:{query: "vector: [1,2]"}){title}} # vector: [9]\n'
+        'x: Get{Article(hybrid:{query:"""vector: [3]""" vector: $_vdbvec1}){title}}}'
+    )
+    assert extract_vectors("{Get{Article{_additional{vector}}}}") == (
+        "{Get{Article{_additional{vector}}}}",
+        [],
+    )
+
+
+def test_queries_differing_only_in_vectors_share_one_document(gql, db):
+    for vector in ([0.5, 1.0], [2, 3, 4], [-1e-3]):
+        ok(gql, f"{{Get{{Article(nearVector: {{vector: {vector} distance: 0.5}}){{title}}}}}}")
+    assert [r.near_vector for r in db.searches] == [
+        {"vector": [0.5, 1.0], "distance": 0.5},
+        {"vector": [2.0, 3.0, 4.0], "distance": 0.5},
+        {"vector": [-0.001], "distance": 0.5},
+    ]
+    assert gql.document_builds == 1
+
+
+def test_vector_literals_with_user_variables_fragments_and_operations(gql, db):
+    query = (
+        "fragment F on GetObjectsObj { Article(limit: $n nearVector: {vector: [1, 2]}) { title } }\n"
+        "query A($n: Int) { Get { ...F } }\n"
+        'query B { Get { Author(hybrid: {query: "x" vector: [3]}) { name } } }'
+    )
+    ok(gql, query, variables={"n": 2}, operationName="A")
+    ok(gql, query, operationName="B")
+    assert (db.searches[0].limit, db.searches[0].near_vector) == (2, {"vector": [1.0, 2.0]})
+    assert db.searches[1].hybrid == {"query": "x", "vector": [3.0]}

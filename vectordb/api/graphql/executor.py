@@ -1,7 +1,9 @@
 """Running GraphQL requests: the schema cache, the parsed-document cache, and execution.
 
 The schema is rebuilt only when the database's schema_version moves. A query text is parsed and validated
-once per schema version and kept in a small LRU, so a repeated query goes straight to execution.
+once per schema version and kept in a small LRU, so a repeated query goes straight to execution. Vector
+literals are cut out first (vector_literals.py), so queries that differ only in their vectors share a
+document.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from graphql import (
 
 from vectordb.api.graphql.resolvers import Context
 from vectordb.api.graphql.schema_builder import build_schema
+from vectordb.api.graphql.vector_literals import declare_vector_variables, extract_vectors, variable_name
 
 if TYPE_CHECKING:
     from vectordb.database import Database
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DOCUMENT_CACHE_SIZE = 256
+VECTOR_MARK = "$" + variable_name(0)[:-1]
 # Every number-glued-to-a-name the v3 client may write (e.g. `objectLimit: 100tenant: "t"`) costs one retry.
 _MAX_NUMBER_FIXES = 32
 
@@ -97,6 +101,8 @@ class GraphQLService:
             document: DocumentNode | list[GraphQLError] = parse_lenient(query)
         except GraphQLSyntaxError as exc:
             document = [exc]
+        if isinstance(document, DocumentNode) and VECTOR_MARK in query:
+            document = declare_vector_variables(document)
         if isinstance(document, DocumentNode):
             errors = validate(schema, document)
             if errors:
@@ -119,9 +125,12 @@ class GraphQLService:
         if operation_name is not None and not isinstance(operation_name, str):
             return _errors([GraphQLError("'operationName' must be a string")])
         schema, version = self.schema()
+        query, vectors = extract_vectors(query)
         document = self.document(query, version, schema)
         if isinstance(document, list):
             return _errors(document)
+        if vectors:
+            variables = {**(variables or {}), **{variable_name(i): v for i, v in enumerate(vectors)}}
         result = execute(
             schema,
             document,
