@@ -5,6 +5,7 @@ Additional steps that call modules (rerank, generate) run after the read transac
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import islice
@@ -301,7 +302,6 @@ def _grouped(
     results = []
     for group in groups:
         members = [_result(coll, txn, h, req, space) for h in group.pop("hits")]
-        first = members[0]
-        first.group = {**group, "hits": members}
-        results.append(first)
+        # The group's leading result carries the group; the hits inside are plain results.
+        results.append(dataclasses.replace(members[0], group={**group, "hits": members}))
     return results
