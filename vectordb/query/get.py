@@ -17,6 +17,7 @@ from pyroaring import BitMap
 
 from vectordb.collection import Collection
 from vectordb.errors import UserError
+from vectordb.query import additional
 from vectordb.query import distance as dist
 from vectordb.query.autocut import autocut
 from vectordb.query.fusion import fuse, hybrid_sets
@@ -97,9 +98,14 @@ def run_get(db: Database, req: SearchRequest) -> list[SearchResult]:
             values = [h.distance if h.distance is not None else (h.score or 0.0) for h in hits]
             hits = hits[: autocut(values, req.autocut)]
         if req.group_by:
-            return _grouped(coll, txn, req, hits, space)
-        hits = hits[req.offset : req.offset + limit]
-        results = [_result(coll, txn, h, req, space) for h in hits]
+            results = _grouped(coll, txn, req, hits, space)
+        else:
+            hits = hits[req.offset : req.offset + limit]
+            results = [_result(coll, txn, h, req, space) for h in hits]
+    if req.rerank:
+        results = additional.rerank(db, coll, req, results)
+    if req.generate:
+        additional.generate(db, coll, req, results)
     return results
 
 
