@@ -1,1 +1,65 @@
-"""vectordb: a Weaviate-compatible vector database, embedded or as a server."""
+"""vectordb: a Weaviate-compatible vector database, embedded or as a server.
+
+`vectordb.connect(url)` talks to a server over HTTP; `vectordb.open(path)` runs the database in this process.
+Both return a `vectordb.client.Client` with the same API.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
+
+    from vectordb.client import Client
+
+DEFAULT_TIMEOUT = 60.0
+
+
+def connect(
+    url: str,
+    headers: dict[str, str] | None = None,
+    api_key: str | None = None,
+    timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+) -> Client:
+    """A client for the server at `url`. `headers` carry module secrets (X-OpenAI-Api-Key, ...);
+    `api_key` is sent as a Bearer token. Fails at once when the server cannot be reached."""
+    from vectordb.client import Client
+    from vectordb.client.http import HttpTransport
+
+    transport = HttpTransport(url, headers=headers, api_key=api_key, timeout=timeout)
+    try:
+        transport.meta()
+    except Exception:
+        transport.close()
+        raise
+    return Client(transport)
+
+
+def _env_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def open(path: str | os.PathLike[str], **env_settings: Any) -> Client:  # noqa: A001 - the public name
+    """A client on a database stored in `path`, running in this process; closing the client closes it.
+
+    Settings come from the environment (Weaviate's variable names) with `env_settings` laid over it, e.g.
+    `vectordb.open("./data", ENABLE_MODULES="text2vec-openai", QUERY_MAXIMUM_RESULTS=5000)`.
+    """
+    from vectordb.client import Client
+    from vectordb.client.embedded import EmbeddedTransport
+    from vectordb.config import Settings
+    from vectordb.database import Database
+
+    env = {**os.environ, **{str(k): _env_value(v) for k, v in env_settings.items()}}
+    env["PERSISTENCE_DATA_PATH"] = str(Path(path))
+    return Client(EmbeddedTransport(Database(Settings.from_env(env))))
+
+
+__all__ = ["connect", "open"]
