@@ -46,11 +46,14 @@ def _env_value(value: Any) -> str:
     return str(value)
 
 
-def open(path: str | os.PathLike[str], **env_settings: Any) -> Client:  # noqa: A001 - the public name
+def open(  # noqa: A001 - the public name
+    path: str | os.PathLike[str], headers: dict[str, str] | None = None, **env_settings: Any
+) -> Client:
     """A client on a database stored in `path`, running in this process; closing the client closes it.
 
     Settings come from the environment (Weaviate's variable names) with `env_settings` laid over it, e.g.
-    `vectordb.open("./data", ENABLE_MODULES="text2vec-openai", QUERY_MAXIMUM_RESULTS=5000)`.
+    `vectordb.open("./data", ENABLE_MODULES="text2vec-openai", QUERY_MAXIMUM_RESULTS=5000)`. `headers` go to
+    modules as a server's X- request headers would (X-Openai-Api-Key, ...).
     """
     from vectordb.client import Client
     from vectordb.client.embedded import EmbeddedTransport
@@ -59,7 +62,7 @@ def open(path: str | os.PathLike[str], **env_settings: Any) -> Client:  # noqa: 
 
     env = {**os.environ, **{str(k): _env_value(v) for k, v in env_settings.items()}}
     env["PERSISTENCE_DATA_PATH"] = str(Path(path))
-    return Client(EmbeddedTransport(Database(Settings.from_env(env))))
+    return Client(EmbeddedTransport(Database(Settings.from_env(env)), headers=headers))
 
 
 __all__ = ["connect", "open"]

@@ -34,9 +34,13 @@ def _is_reference(prop: Mapping[str, Any]) -> bool:
 
 
 class EmbeddedTransport(Transport):
-    def __init__(self, db: Database, *, owns_db: bool = True) -> None:
+    def __init__(
+        self, db: Database, *, owns_db: bool = True, headers: Mapping[str, str] | None = None
+    ) -> None:
         self.db = db
         self.owns_db = owns_db
+        # what an HTTP client sends as X- headers: module secrets and settings (X-Openai-Api-Key, ...)
+        self.headers = dict(headers or {})
         self._closed = False
 
     # schema ----------------------------------------------------------------------------------------
@@ -63,22 +67,22 @@ class EmbeddedTransport(Transport):
 
     # objects ---------------------------------------------------------------------------------------
     def insert_object(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        return _call(self.db.insert_object, dict(body))
+        return _call(self.db.insert_object, dict(body), self.headers)
 
     def get_object(self, name: str, object_id: str, include_vector: bool) -> dict[str, Any] | None:
         return _call(self.db.get_object, name, object_id, include_vector=include_vector)
 
     def replace_object(self, name: str, object_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        return _call(self.db.replace_object, name, object_id, dict(body))
+        return _call(self.db.replace_object, name, object_id, dict(body), self.headers)
 
     def merge_object(self, name: str, object_id: str, body: Mapping[str, Any]) -> None:
-        _call(self.db.merge_object, name, object_id, dict(body))
+        _call(self.db.merge_object, name, object_id, dict(body), self.headers)
 
     def delete_object(self, name: str, object_id: str) -> bool:
         return _call(self.db.delete_object, name, object_id)
 
     def batch_objects(self, bodies: list[dict[str, Any]]) -> list[str | None]:
-        results = _call(self.db.batch_objects, bodies)
+        results = _call(self.db.batch_objects, bodies, self.headers)
         return [entry.get("error") or None for entry in results]
 
     def batch_delete(
@@ -91,9 +95,9 @@ class EmbeddedTransport(Transport):
 
     # queries ---------------------------------------------------------------------------------------
     def search(self, request: SearchRequest, metadata: set[str]) -> list[SearchResult]:
-        if request.limit is None:
-            # the limit GraphQL applies when none is given, so both transports page alike
-            request = replace(request, limit=self.db.settings.query_defaults_limit_graphql)
+        # the limit GraphQL applies when none is given, so both transports page alike
+        limit = self.db.settings.query_defaults_limit_graphql if request.limit is None else request.limit
+        request = replace(request, limit=limit, headers={**self.headers, **request.headers})
         results = _call(self.db.search, request)
         class_def = self.class_def(request.collection)
         # A query returns data properties only, as over GraphQL; references are read with data.get.
@@ -104,7 +108,7 @@ class EmbeddedTransport(Transport):
         return results
 
     def aggregate(self, request: AggregateRequest) -> list[dict[str, Any]]:
-        return _call(self.db.aggregate, request)
+        return _call(self.db.aggregate, replace(request, headers={**self.headers, **request.headers}))
 
     # server ----------------------------------------------------------------------------------------
     def meta(self) -> dict[str, Any]:
