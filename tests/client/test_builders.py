@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
 import uuid
 
 import numpy as np
 import pytest
 from graphql import parse
 
-from vectordb.client import Filter, Sort
+import vectordb
+from vectordb.client import (
+    DataType,
+    Filter,
+    NamedVector,
+    Property,
+    ReferenceProperty,
+    Sort,
+    VectordbConnectionError,
+)
 from vectordb.client.graphql_builder import build_aggregate, build_get, literal, parse_get, where_input
 from vectordb.query.request import AggregateRequest, SearchRequest
 
@@ -176,3 +186,41 @@ def test_aggregate_query() -> None:
     assert "topOccurrences(limit: 3)" in printed and "groupedBy" in printed and "objectLimit: 5" in printed
     with pytest.raises(ValueError):
         build_aggregate(AggregateRequest("Doc", fields={}, meta_count=False))
+
+
+def test_property_definitions() -> None:
+    prop = Property(
+        "body", DataType.TEXT, tokenization="word", skip_vectorization=True, index_filterable=False
+    )
+    assert prop.to_dict(["text2vec-openai", "none"]) == {
+        "name": "body",
+        "dataType": ["text"],
+        "tokenization": "word",
+        "indexFilterable": False,
+        "moduleConfig": {"text2vec-openai": {"skip": True}},
+    }
+    assert prop.to_dict() == {
+        "name": "body",
+        "dataType": ["text"],
+        "tokenization": "word",
+        "indexFilterable": False,
+    }
+    nested = Property("meta", DataType.OBJECT, nested_properties=[Property("k", DataType.INT)])
+    assert nested.to_dict()["nestedProperties"] == [{"name": "k", "dataType": ["int"]}]
+    assert ReferenceProperty("by", ["author", "Editor"]).to_dict() == {
+        "name": "by",
+        "dataType": ["Author", "Editor"],
+    }
+    assert NamedVector("title", "text2vec-openai", source_properties=["title"]).to_dict() == {
+        "vectorizer": {"text2vec-openai": {"properties": ["title"]}},
+        "vectorIndexType": "hnsw",
+    }
+
+
+def test_connect_to_nothing_fails_at_once() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # bound but not listening: connections are refused
+        with pytest.raises(VectordbConnectionError) as err:
+            vectordb.connect(f"http://127.0.0.1:{port}", timeout=5)
+    assert f"127.0.0.1:{port}" in err.value.message

@@ -12,10 +12,6 @@ class Sort:
     def __init__(self, clauses: Sequence[dict[str, Any]] = ()) -> None:
         self._clauses = list(clauses)
 
-    @classmethod
-    def _start(cls, path: str, ascending: bool) -> Sort:
-        return cls().then(path, ascending)
-
     def then(self, path: str, ascending: bool = True) -> Sort:
         if not path:
             raise ValueError("a sort clause needs a property name")
@@ -31,7 +27,7 @@ class Sort:
 
             def build(*args: Any, **kwargs: Any) -> Sort:
                 path, ascending = path_of(*args, **kwargs)
-                return (instance or owner()).then(path, ascending)
+                return (owner() if instance is None else instance).then(path, ascending)
 
             return build
 
