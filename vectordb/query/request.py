@@ -21,7 +21,8 @@ class SearchRequest:
     near_object: dict[str, Any] | None = None  # {id, beacon, certainty, distance, targetVectors}
     near_text: dict[str, Any] | None = None  # {concepts, certainty, distance, moveTo, moveAwayFrom, targetVectors}
     bm25: dict[str, Any] | None = None  # {query, properties}
-    hybrid: dict[str, Any] | None = None  # {query, alpha, vector, properties, fusionType, maxVectorDistance, targetVectors}
+    # {query, alpha, vector, properties, fusionType, maxVectorDistance, targetVectors}
+    hybrid: dict[str, Any] | None = None
     group_by: dict[str, Any] | None = None  # {path, groups, objectsPerGroup}
     tenant: str | None = None
     include_vector: bool | list[str] = False  # True: every vector; a list: those named vectors
