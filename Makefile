@@ -29,3 +29,27 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+
+# Benchmarks beside the peer systems (benchmarks/README.md). Peers live in their own venv so the core one stays
+# as a user installs it; matplotlib (the `bench` extra) goes into the core venv, where the runner plots.
+PEERS_VENV := .venv-peers
+PEERS_STAMP := $(PEERS_VENV)/.installed
+BENCH_ARGS ?=
+
+.PHONY: bench bench-quick
+
+$(PEERS_STAMP): benchmarks/requirements-peers.txt
+	test -x $(PEERS_VENV)/bin/python || $(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -m pip install -q --upgrade pip
+	$(PEERS_VENV)/bin/python -m pip install -q -r benchmarks/requirements-peers.txt
+	touch $(PEERS_STAMP)
+
+$(VENV)/.bench-installed: $(STAMP)
+	$(PY) -m pip install -q -e ".[bench]"
+	touch $@
+
+bench: $(VENV)/.bench-installed $(PEERS_STAMP)
+	$(PY) -m benchmarks.peers.run --peers-python $(PEERS_VENV)/bin/python --make-command "make bench" $(BENCH_ARGS)
+
+bench-quick: $(VENV)/.bench-installed $(PEERS_STAMP)
+	$(PY) -m benchmarks.peers.run --quick --peers-python $(PEERS_VENV)/bin/python --make-command "make bench-quick" $(BENCH_ARGS)
