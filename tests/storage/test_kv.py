@@ -1,0 +1,103 @@
+"""The LMDB environment grows its map instead of failing, and the object store keeps its change log."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from storage.kv import KV, from_u64, pack, u64, unpack
+from storage.objects import DELETE, UPSERT, ObjectStore
+
+
+def test_map_grows_when_full(tmp_path):
+    kv = KV(tmp_path / "kv", map_size=1 << 20)
+    db = kv.db("data")
+    blob = b"x" * 100_000
+    for i in range(60):  # 6 MB into a 1 MiB map
+        kv.write(lambda txn, i=i: txn.put(u64(i), blob, db=db))
+    assert kv.map_size() >= 6 << 20
+    with kv.read() as txn:
+        assert txn.stat(db)["entries"] == 60
+        assert txn.get(u64(59), db=db) == blob
+    kv.close()
+    reopened = KV(tmp_path / "kv", map_size=1 << 20)
+    data = reopened.db("data")
+    with reopened.read() as txn:
+        assert txn.get(u64(0), db=data) == blob
+    reopened.close()
+
+
+def test_failed_write_leaves_nothing(tmp_path):
+    kv = KV(tmp_path / "kv")
+    db = kv.db("data")
+
+    def boom(txn):
+        txn.put(b"a", b"1", db=db)
+        raise ValueError("no")
+
+    try:
+        kv.write(boom)
+    except ValueError:
+        pass
+    with kv.read() as txn:
+        assert txn.get(b"a", db=db) is None
+    kv.close()
+
+
+def test_readers_run_while_a_writer_grows_the_map(tmp_path):
+    kv = KV(tmp_path / "kv", map_size=1 << 20)
+    db = kv.db("data")
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def reader():
+        while not stop.is_set():
+            try:
+                with kv.read() as txn:
+                    txn.stat(db)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for i in range(40):
+        kv.write(lambda txn, i=i: txn.put(u64(i), b"y" * 200_000, db=db))
+    stop.set()
+    for t in threads:
+        t.join()
+    assert not errors
+    kv.close()
+
+
+def test_codec_roundtrip():
+    value = {"a": [1, 2.5, "x", None, True], "b": {"c": b"raw"}}
+    assert unpack(pack(value)) == value
+    assert from_u64(u64(2**40 + 3)) == 2**40 + 3
+    assert u64(1) < u64(256)
+
+
+def test_object_store_logs_vector_changes(tmp_path):
+    kv = KV(tmp_path / "kv")
+    store = ObjectStore(kv, ["", "named"])
+    obj = {"id": "00000000-0000-0000-0000-000000000001", "class": "C", "properties": {}, "creationTimeUnix": 1,
+           "lastUpdateTimeUnix": 1, "docId": 1}
+    v = np.arange(4, dtype=np.float32)
+    kv.write(lambda txn: store.put(txn, obj, {"": v, "named": v + 1}, None))
+    kv.write(lambda txn: store.put(txn, obj, {"named": None}, obj))  # "" kept, "named" removed
+    with kv.read() as txn:
+        log = list(store.log_since(txn, 0))
+        assert [(op, docid, name) for _, op, docid, name in log] == [
+            (UPSERT, 1, ""), (UPSERT, 1, "named"), (DELETE, 1, "named")]
+        assert np.array_equal(store.vector(txn, "", 1), v)
+        assert store.vector(txn, "named", 1) is None
+        last = store.last_seq(txn)
+    kv.write(lambda txn: store.truncate_log(txn, last - 1))
+    with kv.read() as txn:
+        assert [seq for seq, *_ in store.log_since(txn, 0)] == [last]
+    kv.write(lambda txn: store.delete(txn, obj))
+    with kv.read() as txn:
+        assert store.get(txn, obj["id"]) is None and store.count(txn) == 0
+        assert store.vector(txn, "", 1) is None
+    kv.close()
