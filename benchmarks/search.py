@@ -401,7 +401,7 @@ def main() -> None:
 
     report: dict[str, Any] = {
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                    "platform": platform.platform()},
+                    "platform": platform.platform(), "load_average_at_start": os.getloadavg()},
         "params": {"n": args.n, "dim": args.dim, "queries": args.queries, "k": K, "M": M,
                    "efConstruction": EF_CONSTRUCTION, "ef": EF_SEARCH, "distance": "cosine",
                    "selectivities_percent": list(SELECTIVITIES), "bm25": {"k1": BM25_K1, "b": BM25_B},
@@ -495,6 +495,8 @@ def main() -> None:
 
     report["results"] = results
     report["elapsed_s"] = time.perf_counter() - t0
+    # QPS figures are only comparable between runs on an otherwise idle machine
+    report["machine"]["load_average_at_end"] = os.getloadavg()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2))
     report["filtered_recall_at_least_0.95"] = requirement(results)
