@@ -254,6 +254,8 @@ class _GraphStore:
         self.index = index
         self.deleted = deleted  # slots marked deleted and free for reuse
         self.gate = _EfGate()
+        self._mirror: _FlatStore | None = None
+        self._mirror_lock = threading.Lock()
 
     @classmethod
     def create(cls, settings: IndexSettings, dim: int) -> _GraphStore:
@@ -287,6 +289,11 @@ class _GraphStore:
             self._reserve(self.index.element_count + max(0, n_fresh - self.deleted))
             self.index.add_items(vectors[fresh], ids[fresh], replace_deleted=True)
             self.deleted -= min(self.deleted, n_fresh)
+        if self._mirror is not None:
+            if self.index.space == "cosine":
+                norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+                vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+            self._mirror.upsert(ids, vectors)
 
     def _reserve(self, needed: int) -> None:
         capacity = self.capacity
@@ -299,9 +306,29 @@ class _GraphStore:
         for label in ids:
             self.index.mark_deleted(label)
             self.deleted += 1
+        if self._mirror is not None:
+            self._mirror.delete(ids)
 
     def vectors(self, ids: IdArray) -> FloatArray:
         return np.asarray(self.index.get_items(ids, return_type="numpy"), dtype=np.float32)
+
+    def mirror(self, live: BitMap) -> _FlatStore:
+        """A contiguous copy of the live vectors for exact scans over allow-lists.
+
+        hnswlib hands vectors out one by one (about 15 µs each), which made a filtered exact scan over 25k
+        allowed ids take half a second. The copy costs a second set of vectors in memory, so it is made on
+        the first exact scan only, then kept in step by upsert and delete (which run under the index's
+        exclusive lock, while scans hold the shared one).
+        """
+        with self._mirror_lock:
+            if self._mirror is None:
+                ids = _bitmap_array(live)
+                mirror = _FlatStore(self.index.dim, max(INITIAL_CAPACITY, len(ids)))
+                for start in range(0, len(ids), _BLOCK):
+                    chunk = ids[start:start + _BLOCK]
+                    mirror.upsert(chunk, self.vectors(chunk))
+                self._mirror = mirror
+            return self._mirror
 
     def knn(self, query: FloatArray, k: int, ef: int,
             allowed: Callable[[int], bool] | None) -> tuple[IdArray, FloatArray]:
@@ -573,7 +600,7 @@ class VectorIndex:
     def _exact(self, store: _GraphStore, settings: IndexSettings, q: FloatArray, k: int,
                candidates: BitMap) -> tuple[IdArray, FloatArray]:
         ids = _bitmap_array(candidates)
-        return _top_k(ids, _blockwise(settings.distance, q, ids, store.vectors), k)
+        return _top_k(ids, _blockwise(settings.distance, q, ids, store.mirror(self._live).vectors), k)
 
     def _graph_search(self, store: _GraphStore, settings: IndexSettings, q: FloatArray, k: int,
                       ef: int | None, candidates: BitMap | None) -> tuple[IdArray, FloatArray]:
