@@ -50,7 +50,11 @@ class ChromaLocal(Adapter):
 
     def _set_ef(self, ef: int) -> None:
         if ef != self.ef:
+            # chromadb stores the new ef_search but a loaded index keeps the one it was opened with
+            # (checked: recall stays put across an ef sweep until the client is reopened), so reopen
             self.coll.modify(configuration={"hnsw": {"ef_search": ef}})
+            self.close()
+            self.reopen()
             self.ef = ef
 
     def _search(self, q: np.ndarray, k: int, ef: int, where: dict | None) -> np.ndarray:
@@ -73,6 +77,7 @@ class ChromaLocal(Adapter):
     def reopen(self) -> None:
         self._open()
         self.coll = self.client.get_collection("bench", embedding_function=None)
+        self.ef = (self.coll.configuration_json.get("hnsw") or {}).get("ef_search")
 
     def versions(self) -> dict[str, str]:
         return {"chromadb": package_version("chromadb")}

@@ -78,4 +78,4 @@ class LanceLocal(Adapter):
         self.table = self.db.open_table("bench")
 
     def versions(self) -> dict[str, str]:
-        return {"lancedb": package_version("lancedb"), "pylance": package_version("pylance")}
+        return {"lancedb": package_version("lancedb"), "pyarrow": package_version("pyarrow")}

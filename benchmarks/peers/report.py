@@ -9,7 +9,7 @@ from typing import Any
 
 from benchmarks.peers import summary
 from benchmarks.peers.data import SELECTIVITIES
-from benchmarks.peers.summary import fmt
+from benchmarks.peers.summary import fmt, fmt_recall
 
 
 def table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -65,7 +65,7 @@ def section(results: dict[str, Any], make_command: str | None = None) -> str:
             [
                 name,
                 fmt(summary.import_rate(r)),
-                fmt(recall_at(r, p["ef"])),
+                fmt_recall(recall_at(r, p["ef"])),
                 *[fmt(summary.qps_at_recall(r, t)) for t in summary.RECALL_TARGETS],
                 fmt(rss),
                 fmt(summary.reopen_s(r)),
@@ -87,7 +87,7 @@ def section(results: dict[str, Any], make_command: str | None = None) -> str:
     for name, r in ok.items():
         f = summary.filtered(r)
         rows.append(
-            [name, *[f"{fmt(f[s]['recall'])} / {fmt(f[s]['qps'])}" if s in f else "—" for s in SELECTIVITIES]]
+            [name, *[f"{fmt_recall(f[s]['recall'])} / {fmt(f[s]['qps'])}" if s in f else "—" for s in SELECTIVITIES]]
         )
     lines += table(
         [

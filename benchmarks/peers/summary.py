@@ -73,7 +73,7 @@ def gaps(results: dict[str, Any]) -> list[str]:
         ahead = []
         for name, r in systems.items():
             theirs = get(r)
-            if name == VECTORDB or theirs is None:
+            if name.startswith("vectordb") or theirs is None:
                 continue
             if higher and theirs > mine + margin:
                 ahead.append((theirs / mine, name, theirs))
@@ -107,6 +107,10 @@ def gaps(results: dict[str, Any]) -> list[str]:
     compare("peak RSS", "MB", peak_rss_mb, False)
     compare("reopen", "s", reopen_s, False)
     return lines
+
+
+def fmt_recall(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
 
 
 def fmt(value: float | None) -> str:

@@ -68,6 +68,7 @@ class VectordbEmbedded(Adapter):
 
     def reopen(self) -> None:
         self.db = self._open()
+        self.ef = self.db.collection(CLASS).class_def["vectorIndexConfig"]["ef"]  # stored with the schema
 
     def versions(self) -> dict[str, str]:
         return {

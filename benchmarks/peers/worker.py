@@ -35,20 +35,30 @@ def peak_rss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
 
 
+MIN_QUERIES = 20
+
+
 def timed_pass(
-    search: Callable[[np.ndarray], np.ndarray], queries: np.ndarray
+    search: Callable[[np.ndarray], np.ndarray], queries: np.ndarray, max_seconds: float
 ) -> tuple[list[np.ndarray], float]:
+    """Run the queries in order; a slow system stops after max_seconds (past MIN_QUERIES) so that every phase
+    still gets measured inside the budget. Recall is then taken over the queries that ran."""
     for q in queries[:WARMUP]:
         search(q)
+    found = []
     start = time.perf_counter()
-    found = [search(q) for q in queries]
+    for q in queries:
+        found.append(search(q))
+        if len(found) >= MIN_QUERIES and time.perf_counter() - start > max_seconds:
+            break
     return found, time.perf_counter() - start
 
 
 def latency(
-    search: Callable[[np.ndarray], np.ndarray], queries: np.ndarray, clients: int, total: int
+    search: Callable[[np.ndarray], np.ndarray], queries: np.ndarray, clients: int, total: int, max_seconds: float
 ) -> dict[str, float]:
-    """`clients` threads share `total` queries; each call is timed on its own."""
+    """`clients` threads share `total` queries; each call is timed on its own. A client stops early once
+    max_seconds have passed (after a few queries), so a slow system still fits its budget."""
     per_client = max(1, total // clients)
     samples: list[list[float]] = [[] for _ in range(clients)]
     errors: list[BaseException] = []
@@ -57,11 +67,14 @@ def latency(
     def client(c: int) -> None:
         try:
             barrier.wait()
+            begin = time.perf_counter()
             for j in range(per_client):
                 q = queries[(c * per_client + j) % len(queries)]
                 t0 = time.perf_counter()
                 search(q)
                 samples[c].append(time.perf_counter() - t0)
+                if j >= 3 and time.perf_counter() - begin > max_seconds:
+                    break
         except BaseException as exc:  # surfaced below: one failing client fails the measurement
             errors.append(exc)
 
@@ -130,7 +143,9 @@ def main() -> None:
     parser.add_argument("--params", default="{}", help="BuildParams fields as JSON")
     parser.add_argument("--latency-queries", type=int, default=400)
     parser.add_argument("--budget", type=float, default=600, help="seconds; later phases are skipped past it")
+    parser.add_argument("--pass-seconds", type=float, default=None, help="cap on one timed pass (budget / 15)")
     args = parser.parse_args()
+    args.pass_seconds = args.pass_seconds or args.budget / 15
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
 
     run = Run(args)
@@ -194,8 +209,15 @@ def measure(run: Run, adapter: Adapter, data: Dataset, params: BuildParams, efs:
         for ef in efs if adapter.tunes_ef else [args.ef]:
             if run.over_budget():
                 break
-            found, seconds = timed_pass(lambda q, ef=ef: adapter.query(q, K, ef), data.queries)
-            points.append({"ef": ef, "recall": recall(found, data.truth), "qps": len(data.queries) / seconds})
+            found, seconds = timed_pass(lambda q, ef=ef: adapter.query(q, K, ef), data.queries, args.pass_seconds)
+            points.append(
+                {
+                    "ef": ef,
+                    "recall": recall(found, data.truth[: len(found)]),
+                    "qps": len(found) / seconds,
+                    "queries": len(found),
+                }
+            )
         return points
 
     run.phase("sweep", sweep)
@@ -203,13 +225,16 @@ def measure(run: Run, adapter: Adapter, data: Dataset, params: BuildParams, efs:
     def filtered() -> list[dict[str, Any]]:
         points = []
         for s in SELECTIVITIES:
-            found, seconds = timed_pass(lambda q, s=s: adapter.query_filtered(q, K, args.ef, s), data.queries)
+            found, seconds = timed_pass(
+                lambda q, s=s: adapter.query_filtered(q, K, args.ef, s), data.queries, args.pass_seconds
+            )
             points.append(
                 {
                     "selectivity_pct": s,
                     "ef": args.ef,
-                    "recall": recall(found, data.filtered_truth[s]),
-                    "qps": len(data.queries) / seconds,
+                    "recall": recall(found, data.filtered_truth[s][: len(found)]),
+                    "qps": len(found) / seconds,
+                    "queries": len(found),
                 }
             )
         return points
@@ -221,9 +246,9 @@ def measure(run: Run, adapter: Adapter, data: Dataset, params: BuildParams, efs:
             return adapter.query(q, K, args.ef)
 
         search(data.queries[0])  # ef is set before threads start: changing it is not thread-safe everywhere
-        levels = [latency(search, data.queries, 1, args.latency_queries)]
+        levels = [latency(search, data.queries, 1, args.latency_queries, args.pass_seconds)]
         if adapter.thread_safe:
-            levels.append(latency(search, data.queries, 8, args.latency_queries))
+            levels.append(latency(search, data.queries, 8, args.latency_queries, args.pass_seconds))
         return levels
 
     run.phase("latency", lat)
