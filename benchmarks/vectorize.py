@@ -110,11 +110,38 @@ def module_in_process(texts: list[str], args: argparse.Namespace) -> Callable[[]
     return lambda: asyncio.run(vectorize_all())
 
 
+def database_import(texts: list[str], args: argparse.Namespace) -> Callable[[], object]:
+    """End to end: text objects into a collection whose default vectorizer is the local model."""
+    import tempfile
+
+    from vectordb.config import Settings
+    from vectordb.database import Database
+
+    tmp = tempfile.mkdtemp(prefix="vectorize-bench-")
+    db = Database(Settings.from_env({"PERSISTENCE_DATA_PATH": tmp,
+                                     "DEFAULT_VECTORIZER_MODULE": "text2vec-transformers"}))
+    db.create_collection({"class": "Sentence", "properties": [{"name": "text", "dataType": ["text"]}]})
+    rounds = iter(range(1_000_000))
+
+    def run() -> None:
+        # fresh ids each round so every object is vectorized (an unchanged text would keep its vector)
+        base = next(rounds) * len(texts)
+        for start in range(0, len(texts), args.call_size):
+            chunk = texts[start : start + args.call_size]
+            objs = [{"class": "Sentence", "id": f"00000000-0000-0000-0000-{base + start + i:012x}",
+                     "properties": {"text": t}} for i, t in enumerate(chunk)]
+            results = db.batch_objects(objs)
+            assert not any(r["error"] for r in results)
+
+    return run
+
+
 #: name -> builder(texts, args) -> a callable that processes all texts once.
 MEASUREMENTS: dict[str, Callable[[list[str], argparse.Namespace], Callable[[], object]]] = {
     "raw_onnxruntime": raw_onnxruntime,
     "raw_onnxruntime_length_sorted": lambda texts, args: raw_onnxruntime(texts, args, sort=True),
     "module_in_process": module_in_process,
+    "database_import_end_to_end": database_import,
 }
 
 
