@@ -230,15 +230,13 @@ class Collection:
             def run(txn: lmdb.Transaction) -> None:
                 applied.clear()
                 changes: list[tuple[int, dict | None, dict | None]] = []
+                # The later of two writes to one id in a batch wins, as if they were sent one after the other.
                 seen: dict[str, Write] = {}
-                fresh = [w for w in writes if w.error is None]
                 olds: dict[str, dict | None] = {}
-                for w in fresh:
-                    if w.id in seen:
-                        # The later duplicate in one batch wins, as if sent one after the other.
-                        seen[w.id].stored = None
-                    seen[w.id] = w
-                    olds[w.id] = self.store.get(txn, w.id)
+                for w in writes:
+                    if w.error is None:
+                        seen[w.id] = w
+                        olds[w.id] = self.store.get(txn, w.id)
                 new_count = sum(1 for w in seen.values() if olds[w.id] is None)
                 next_docid = self.store.take_docids(txn, new_count) if new_count else 0
                 for w in seen.values():
