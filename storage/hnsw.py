@@ -600,7 +600,11 @@ class VectorIndex:
     def _exact(self, store: _GraphStore, settings: IndexSettings, q: FloatArray, k: int,
                candidates: BitMap) -> tuple[IdArray, FloatArray]:
         ids = _bitmap_array(candidates)
-        return _top_k(ids, _blockwise(settings.distance, q, ids, store.mirror(self._live).vectors), k)
+        mirror = store.mirror(self._live)
+        if len(ids) * 8 > len(self._live):
+            # Many allowed ids: one masked pass over the whole copy beats looking each one up.
+            return mirror.search(settings.distance, q, k, ids)
+        return _top_k(ids, _blockwise(settings.distance, q, ids, mirror.vectors), k)
 
     def _graph_search(self, store: _GraphStore, settings: IndexSettings, q: FloatArray, k: int,
                       ef: int | None, candidates: BitMap | None) -> tuple[IdArray, FloatArray]:
