@@ -45,6 +45,10 @@ def test_near_text_finds_the_paraphrase(local_db):
     assert hits[0].distance < hits[1].distance
     hits = local_db.search(SearchRequest(collection="Note", hybrid={"query": "bread baking", "alpha": 0.5}, limit=2))
     assert hits[0].properties["body"] == TEXTS[2]
+    # the dense side may come from searches.nearText instead of the query text
+    hits = local_db.search(SearchRequest(collection="Note", limit=1, hybrid={
+        "query": "", "alpha": 1.0, "searches": {"nearText": {"concepts": ["sports victory"]}}}))
+    assert hits[0].properties["body"] == TEXTS[3]
 
 
 def test_unchanged_text_keeps_its_vector_without_calling_the_module(local_db, monkeypatch):

@@ -102,9 +102,14 @@ def query_vector_for(
             raise UserError("nearText: 'concepts' must be a non-empty list of strings")
         vector = vectorize_query(db, coll, space, list(concepts), headers)
         return _moved(db, coll, space, vector, params, headers)
-    # hybrid: a given vector, else the module's query vector of the query text
+    # hybrid: a given vector, a nearText/nearVector under `searches`, else the query text's module vector
     if params.get("vector") is not None:
         return _near_vector(params, space)
+    searches = params.get("searches") or {}
+    if searches.get("nearVector"):
+        return _near_vector(searches["nearVector"], space)
+    if searches.get("nearText"):
+        return query_vector_for(db, coll, space, "near_text", searches["nearText"], headers)
     query = params.get("query")
     if not isinstance(query, str) or not query:
         raise UserError("hybrid: 'query' is required unless a 'vector' is given or alpha is 0")
