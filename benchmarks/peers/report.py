@@ -31,7 +31,7 @@ def section(results: dict[str, Any], make_command: str | None = None) -> str:
     systems = results["systems"]
     ok = summary.ok_systems(results)
     when = time.strftime("%Y-%m-%d", time.localtime(results.get("finished", time.time())))
-    lines = [f"### `{tag}`: {d['name']}", ""]
+    lines = [f"### `{tag}`" + (f": {d['name']}" if d["name"] != tag else ""), ""]
     if make_command:
         lines.append(f"Command: `{make_command}`, which runs `{results['command']}`.")
     else:
@@ -123,7 +123,8 @@ def section(results: dict[str, Any], make_command: str | None = None) -> str:
     if notes:
         lines += ["", "Notes from the run:", "", *notes]
 
-    lines += ["", "Where vectordb (embedded) is behind a peer, with the ratio:", ""]
+    margin = f"{summary.AHEAD_RATIO - 1:.0%}"
+    lines += ["", f"Where vectordb (embedded) is behind a peer by {margin} or more, with the ratio:", ""]
     lines += [f"- {g}" for g in summary.gaps(results)] or ["- nowhere in this run."]
     lines += ["", "Figures:", ""]
     for fig in ("import", "recall-qps", "filtered", "latency", "memory", "reopen"):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import resource
 import shutil
 import sys
 import tempfile
@@ -31,8 +30,21 @@ log = logging.getLogger("benchmarks.peers.worker")
 WARMUP = 10
 
 
+def proc_status_bytes(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024  # reported in kB
+    return 0
+
+
 def peak_rss_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
+    # VmHWM belongs to this process image alone. ru_maxrss does not: Linux carries the parent's high-water
+    # mark across fork and exec, so every worker would report at least the runner's peak.
+    return proc_status_bytes("VmHWM")
+
+
+def current_rss_bytes() -> int:
+    return proc_status_bytes("VmRSS")
 
 
 MIN_QUERIES = 20
@@ -268,13 +280,6 @@ def measure(run: Run, adapter: Adapter, data: Dataset, params: BuildParams, efs:
         adapter.close()
     except Exception:
         log.exception("%s: close after the run failed", args.system)
-
-
-def current_rss_bytes() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    return 0
 
 
 if __name__ == "__main__":
