@@ -6,7 +6,6 @@ import uuid as uuidlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from vectordb.client.encode import as_uuid, float_vector
 from vectordb.client.filters import FilterLike, where_dict
 from vectordb.client.inputs import (
     DEFAULT_METRICS,
@@ -16,6 +15,12 @@ from vectordb.client.inputs import (
     metric_wire_name,
 )
 from vectordb.client.results import AggregateGroup, AggregateReturn
+from vectordb.client.search_params import (
+    hybrid_params,
+    near_object_params,
+    near_text_params,
+    near_vector_params,
+)
 from vectordb.client.transport import Transport
 from vectordb.query.request import AggregateRequest
 
@@ -139,11 +144,7 @@ class Aggregate:
         filters: FilterLike | None = None,
         group_by: GroupByLike = None,
     ) -> AggregateReturn:
-        params = {
-            "vector": float_vector(vector, "near_vector vector"),
-            **_bounds(distance, certainty),
-            **_targets(target_vector),
-        }
+        params = near_vector_params(vector, distance, certainty, target_vector)
         return self._run(total_count, return_metrics, filters, group_by, object_limit, near_vector=params)
 
     def near_object(
@@ -158,7 +159,7 @@ class Aggregate:
         filters: FilterLike | None = None,
         group_by: GroupByLike = None,
     ) -> AggregateReturn:
-        params = {"id": as_uuid(uuid), **_bounds(distance, certainty), **_targets(target_vector)}
+        params = near_object_params(uuid, distance, certainty, target_vector)
         return self._run(total_count, return_metrics, filters, group_by, object_limit, near_object=params)
 
     def near_text(
@@ -173,11 +174,7 @@ class Aggregate:
         filters: FilterLike | None = None,
         group_by: GroupByLike = None,
     ) -> AggregateReturn:
-        params = {
-            "concepts": [query] if isinstance(query, str) else list(query),
-            **_bounds(distance, certainty),
-            **_targets(target_vector),
-        }
+        params = near_text_params(query, distance, certainty, target_vector)
         return self._run(total_count, return_metrics, filters, group_by, object_limit, near_text=params)
 
     def hybrid(
@@ -193,23 +190,6 @@ class Aggregate:
         filters: FilterLike | None = None,
         group_by: GroupByLike = None,
     ) -> AggregateReturn:
-        params: dict[str, Any] = {"query": query or "", "alpha": float(alpha), **_targets(target_vector)}
-        if vector is not None:
-            params["vector"] = float_vector(vector, "hybrid vector")
-        if query_properties is not None:
-            params["properties"] = list(query_properties)
+        params = hybrid_params(query, alpha, vector, query_properties, target_vector)
         return self._run(total_count, return_metrics, filters, group_by, object_limit, hybrid=params)
 
-
-def _bounds(distance: float | None, certainty: float | None) -> dict[str, Any]:
-    if distance is not None and certainty is not None:
-        raise ValueError("give either distance or certainty, not both")
-    if distance is not None:
-        return {"distance": float(distance)}
-    if certainty is not None:
-        return {"certainty": float(certainty)}
-    return {}
-
-
-def _targets(target_vector: str | None) -> dict[str, Any]:
-    return {"targetVectors": [target_vector]} if target_vector else {}

@@ -6,10 +6,16 @@ import uuid as uuidlib
 from collections.abc import Sequence
 from typing import Any
 
-from vectordb.client.encode import as_uuid, float_vector, ms_to_datetime
+from vectordb.client.encode import as_uuid, ms_to_datetime
 from vectordb.client.filters import Filter, FilterLike, where_dict
 from vectordb.client.inputs import GroupBy, MetadataQuery, Move, metadata_names
 from vectordb.client.results import Group, Metadata, Object, QueryReturn
+from vectordb.client.search_params import (
+    hybrid_params,
+    near_object_params,
+    near_text_params,
+    near_vector_params,
+)
 from vectordb.client.sort import SortLike, sort_list
 from vectordb.client.transport import Transport
 from vectordb.query.request import SearchRequest, SearchResult
@@ -24,21 +30,6 @@ _DEFAULT_METADATA = {
 _GROUP_METADATA = {"distance"}
 
 MetadataLike = MetadataQuery | Sequence[str] | None
-
-
-def _certainty_or_distance(distance: float | None, certainty: float | None) -> dict[str, Any]:
-    if distance is not None and certainty is not None:
-        raise ValueError("give either distance or certainty, not both")
-    out: dict[str, Any] = {}
-    if distance is not None:
-        out["distance"] = float(distance)
-    if certainty is not None:
-        out["certainty"] = float(certainty)
-    return out
-
-
-def _targets(target_vector: str | None) -> dict[str, Any]:
-    return {"targetVectors": [target_vector]} if target_vector else {}
 
 
 def _include(include_vector: bool | str | Sequence[str]) -> bool | list[str]:
@@ -176,11 +167,7 @@ class Query:
         include_vector: bool | str | Sequence[str] = False,
         return_metadata: MetadataLike = None,
     ) -> QueryReturn:
-        params = {
-            "vector": float_vector(vector, "near_vector vector"),
-            **_certainty_or_distance(distance, certainty),
-            **_targets(target_vector),
-        }
+        params = near_vector_params(vector, distance, certainty, target_vector)
         return self._run(
             "near",
             return_metadata,
@@ -207,11 +194,7 @@ class Query:
         include_vector: bool | str | Sequence[str] = False,
         return_metadata: MetadataLike = None,
     ) -> QueryReturn:
-        params = {
-            "id": as_uuid(uuid),
-            **_certainty_or_distance(distance, certainty),
-            **_targets(target_vector),
-        }
+        params = near_object_params(uuid, distance, certainty, target_vector)
         return self._run(
             "near",
             return_metadata,
@@ -240,16 +223,7 @@ class Query:
         include_vector: bool | str | Sequence[str] = False,
         return_metadata: MetadataLike = None,
     ) -> QueryReturn:
-        concepts = [query] if isinstance(query, str) else list(query)
-        params: dict[str, Any] = {
-            "concepts": concepts,
-            **_certainty_or_distance(distance, certainty),
-            **_targets(target_vector),
-        }
-        if move_to is not None:
-            params["moveTo"] = move_to.to_dict()
-        if move_away is not None:
-            params["moveAwayFrom"] = move_away.to_dict()
+        params = near_text_params(query, distance, certainty, target_vector, move_to, move_away)
         return self._run(
             "near",
             return_metadata,
@@ -315,18 +289,7 @@ class Query:
         """Keyword and vector search fused: alpha 1 is pure vector, 0 pure bm25."""
         if fusion_type not in ("relativeScoreFusion", "rankedFusion"):
             raise ValueError(f"fusion_type must be relativeScoreFusion or rankedFusion, not {fusion_type!r}")
-        params: dict[str, Any] = {
-            "query": query or "",
-            "alpha": float(alpha),
-            "fusionType": fusion_type,
-            **_targets(target_vector),
-        }
-        if vector is not None:
-            params["vector"] = float_vector(vector, "hybrid vector")
-        if query_properties is not None:
-            params["properties"] = list(query_properties)
-        if max_vector_distance is not None:
-            params["maxVectorDistance"] = float(max_vector_distance)
+        params = hybrid_params(query, alpha, vector, query_properties, target_vector, fusion_type, max_vector_distance)
         return self._run(
             "score",
             return_metadata,
