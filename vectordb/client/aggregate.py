@@ -22,19 +22,11 @@ from vectordb.client.search_params import (
     near_vector_params,
 )
 from vectordb.client.transport import Transport
+from vectordb.query.aggregate import AGGREGATION_KINDS
 from vectordb.query.request import AggregateRequest
 
 MetricsLike = Metrics | Sequence[Metrics] | Mapping[str, Sequence[str] | None] | None
 GroupByLike = str | GroupByAggregate | None
-
-_KINDS = {
-    "int": "numerical",
-    "number": "numerical",
-    "text": "text",
-    "string": "text",
-    "boolean": "boolean",
-    "date": "date",
-}
 
 
 def _kind(class_def: Mapping[str, Any], prop: str) -> str:
@@ -43,7 +35,7 @@ def _kind(class_def: Mapping[str, Any], prop: str) -> str:
             data_type = (p.get("dataType") or [""])[0]
             if data_type[:1].isupper():
                 return "reference"
-            kind = _KINDS.get(data_type.removesuffix("[]"))
+            kind = AGGREGATION_KINDS.get(data_type.removesuffix("[]"))
             if kind is None:
                 raise ValueError(f"property {prop!r} has data type {data_type}, which cannot be aggregated")
             return kind

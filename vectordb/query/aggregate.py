@@ -33,7 +33,8 @@ BOOLEAN_METRICS = ("count", "totalTrue", "totalFalse", "percentageTrue", "percen
 DATE_METRICS = ("count", "minimum", "maximum", "median", "mode", "type")
 REFERENCE_METRICS = ("type", "pointingTo")
 
-_KINDS = {
+# Schema data type (an array type without its "[]") -> aggregation kind; the client uses it too.
+AGGREGATION_KINDS = {
     "int": "numerical",
     "number": "numerical",
     "text": "text",
@@ -66,7 +67,7 @@ def _kind(prop: Mapping[str, Any]) -> tuple[str, str]:
     if data_type and data_type[0][:1].isupper():
         return "cref", "cref"
     schema_type = data_type[0] if data_type else ""
-    kind = _KINDS.get(schema_type.removesuffix("[]"))
+    kind = AGGREGATION_KINDS.get(schema_type.removesuffix("[]"))
     if kind is None:
         if schema_type in ("geoCoordinates", "phoneNumber"):
             raise ValueError(f"dataType {schema_type} can't be aggregated (property '{prop.get('name')}')")
