@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from vectordb.query.groupby import group_values
+from vectordb.query.props import require_property
 from vectordb.query.timeparse import ns_to_rfc3339, rfc3339_to_ns
 
 DEFAULT_TOP_OCCURRENCES = 5
@@ -49,16 +50,6 @@ _METRICS = {
     "date": DATE_METRICS,
     "cref": REFERENCE_METRICS,
 }
-
-
-def _property(class_def: Mapping[str, Any], name: str) -> Mapping[str, Any]:
-    for prop in class_def.get("properties") or []:
-        if prop.get("name") == name:
-            return prop
-    raise ValueError(
-        f"no such prop with name '{name}' found in class '{class_def.get('class')}' in the schema. "
-        "Check your schema files for which properties in this class are available"
-    )
 
 
 def _kind(prop: Mapping[str, Any]) -> tuple[str, str]:
@@ -213,7 +204,7 @@ def _groups(
     if len(path) != 1:
         raise ValueError('grouping by cross-refs not supported: groupBy takes one property, e.g. ["tag"]')
     name = path[0]
-    _property(class_def, name)
+    require_property(class_def, name)
     members: dict[str, dict[int, Mapping[str, Any]]] = {}
     for index, props in enumerate(objects):
         value = props.get(name)
@@ -243,7 +234,7 @@ def aggregate(
     """
     objects = list(objects)
     limits = top_occurrences_limit or {}
-    props = {name: _property(class_def, name) for name in fields}
+    props = {name: require_property(class_def, name) for name in fields}
     if group_by:
         group_limit = DEFAULT_GROUP_LIMIT if limit is None else limit
         groups = [

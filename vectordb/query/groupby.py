@@ -20,6 +20,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from vectordb.query.props import class_property, no_such_property
+
 
 def go_json_number(value: float) -> str:
     """A float64 as Go's encoding/json writes it: shortest digits, positional for 1e-6 <= |x| < 1e21."""
@@ -35,17 +37,6 @@ def go_json_number(value: float) -> str:
     sign = exponent[0]
     digits = exponent[1:].lstrip("0") or "0"
     return f"{mantissa}e{sign}{digits}"
-
-
-def _property(class_def: Mapping[str, Any], name: str) -> Mapping[str, Any]:
-    for prop in class_def.get("properties") or []:
-        if prop.get("name") == name:
-            return prop
-    raise ValueError(
-        f"no such prop with name '{name}' found in class '{class_def.get('class')}' in the schema. "
-        "Check your schema files for which properties in this class are available: "
-        f"unrecognized property: {name}"
-    )
 
 
 def _one(value: Any) -> str:
@@ -90,8 +81,8 @@ def group_hits(
     if len(path) != 1:
         raise ValueError('groupBy path must name exactly one property, e.g. path: ["category"]')
     name = path[0]
-    if class_def is not None:
-        _property(class_def, name)
+    if class_def is not None and class_property(class_def, name) is None:
+        raise ValueError(f"{no_such_property(class_def, name)}: unrecognized property: {name}")
 
     members: dict[str, list[tuple[float | None, Any]]] = {}
     for properties, distance, payload in items:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import cmp_to_key
 from typing import Any
 
+from vectordb.query.props import class_property, no_such_property
 from vectordb.query.timeparse import rfc3339_to_ns
 
 ID_PATHS = ("_id", "id")
@@ -28,13 +29,6 @@ Comparator = Callable[[Any, Any], int]
 
 def _is_ref(data_type: Sequence[str]) -> bool:
     return bool(data_type) and data_type[0][:1].isupper()
-
-
-def _property(class_def: Mapping[str, Any], name: str) -> Mapping[str, Any] | None:
-    for prop in class_def.get("properties") or []:
-        if prop.get("name") == name:
-            return prop
-    return None
 
 
 def _clause_error(class_def: Mapping[str, Any], clause: Mapping[str, Any]) -> str | None:
@@ -51,12 +45,9 @@ def _clause_error(class_def: Mapping[str, Any], clause: Mapping[str, Any]) -> st
     name = path[0]
     if name in ID_PATHS or name in TIME_PATHS:
         return None
-    prop = _property(class_def, name)
+    prop = class_property(class_def, name)
     if prop is None:
-        return (
-            f"no such prop with name '{name}' found in class '{class_def.get('class')}' in the schema. "
-            "Check your schema files for which properties in this class are available"
-        )
+        return no_such_property(class_def, name)
     data_type = prop.get("dataType") or []
     if data_type and data_type[0] in _UUID_TYPES:
         return (
@@ -156,7 +147,7 @@ def _value_getter(name: str, class_def: Mapping[str, Any]) -> Callable[[Any], An
     if name in TIME_PATHS:
         index = 2 if name == "_creationTimeUnix" else 3
         return lambda obj: None if _fields(obj)[index] is None else float(_fields(obj)[index])
-    prop = _property(class_def, name) or {}
+    prop = class_property(class_def, name) or {}
     data_type = (prop.get("dataType") or [""])[0]
     extract = _extractor(data_type)
 
