@@ -173,6 +173,33 @@ def _description(prop: Mapping[str, Any], where: str) -> str | None:
     return description
 
 
+def _indexed_property(
+    raw: Mapping[str, Any],
+    name: str,
+    types: list[str],
+    dtype: str,
+    where: str,
+    *,
+    deprecated_string: bool,
+    nested: bool,
+) -> dict[str, Any]:
+    """The fields a top-level and a nested property share, checked and in their stored order:
+    name, dataType, description, tokenization and the three index flags."""
+    _reject_text_analyzer(raw, where)
+    tokenization = _tokenization(raw.get("tokenization"), dtype, deprecated_string, where, nested=nested)
+    filterable, searchable, range_filters = _index_flags(raw, dtype, where, nested=nested)
+    prop: dict[str, Any] = {"name": name, "dataType": types}
+    description = _description(raw, where)
+    if description is not None:
+        prop["description"] = description
+    if tokenization is not None:
+        prop["tokenization"] = tokenization
+    prop["indexFilterable"] = filterable
+    prop["indexSearchable"] = searchable
+    prop["indexRangeFilters"] = range_filters
+    return prop
+
+
 def normalize_nested(raw: Any, prefix: str) -> list[dict]:
     """Validate the nestedProperties of object property `prefix` and fill their defaults."""
     if raw is None or (isinstance(raw, list) and not raw):
@@ -205,18 +232,7 @@ def normalize_nested(raw: Any, prefix: str) -> list[dict]:
             raise fail(f"{where}: reference data type not allowed")
         if dtype in NOT_NESTABLE_TYPES:
             raise fail(f"{where}: data type '{dtype}' not allowed as nested property")
-        _reject_text_analyzer(item, where)
-        tokenization = _tokenization(item.get("tokenization"), dtype, False, where, nested=True)
-        filterable, searchable, range_filters = _index_flags(item, dtype, where, nested=True)
-        prop: dict[str, Any] = {"name": name, "dataType": types}
-        description = _description(item, where)
-        if description is not None:
-            prop["description"] = description
-        if tokenization is not None:
-            prop["tokenization"] = tokenization
-        prop["indexFilterable"] = filterable
-        prop["indexSearchable"] = searchable
-        prop["indexRangeFilters"] = range_filters
+        prop = _indexed_property(item, name, types, dtype, where, deprecated_string=False, nested=True)
         if dtype in NESTED_TYPES:
             prop["nestedProperties"] = normalize_nested(item.get("nestedProperties"), f"{prefix}.{name}")
         elif item.get("nestedProperties"):
@@ -251,20 +267,7 @@ def normalize_property(raw: Any, class_name: str, module_defaults: Mapping[str, 
     where = f"property '{name}'"
     types, deprecated_string = _parse_data_type(raw.get("dataType"), where)
     dtype = types[0] if types[0] in PRIMITIVE_TYPES else REFERENCE
-    _reject_text_analyzer(raw, where)
-    tokenization = _tokenization(raw.get("tokenization"), dtype, deprecated_string, where, nested=False)
-    filterable, searchable, range_filters = _index_flags(raw, dtype, where, nested=False)
-
-    prop: dict[str, Any] = {"name": name, "dataType": types}
-    description = _description(raw, where)
-    if description is not None:
-        prop["description"] = description
-    if tokenization is not None:
-        prop["tokenization"] = tokenization
-    prop["indexFilterable"] = filterable
-    prop["indexSearchable"] = searchable
-    prop["indexRangeFilters"] = range_filters
-
+    prop = _indexed_property(raw, name, types, dtype, where, deprecated_string=deprecated_string, nested=False)
     module_config = _property_module_config(raw.get("moduleConfig"), module_defaults, where)
     if module_config:
         prop["moduleConfig"] = module_config
