@@ -17,16 +17,7 @@ from typing import Any
 import numpy as np
 
 from modules.base import ModuleError
-from modules.transformers.onnx_embedder import (
-    EncodedBatch,
-    ModelFiles,
-    check_inputs,
-    load_tokenizer,
-    make_session,
-    model_files,
-    pad_id_of,
-    read_max_length,
-)
+from modules.transformers.onnx_embedder import ModelFiles, OnnxModel, model_files
 
 log = logging.getLogger(__name__)
 
@@ -43,19 +34,12 @@ def _softmax_last(logits: np.ndarray) -> np.ndarray:
     return exp[:, -1] / exp.sum(axis=1)
 
 
-class OnnxCrossEncoder:
+class OnnxCrossEncoder(OnnxModel):
     """One loaded cross-encoder; thread-safe, runs serialised like the embedder's."""
 
     def __init__(self, files: ModelFiles, threads: int | None = None, batch_size: int = DEFAULT_BATCH_SIZE):
-        self.files = files
-        self.batch_size = batch_size
-        self.max_length = read_max_length(files.config_dir)
-        self.tokenizer = load_tokenizer(files.tokenizer, self.max_length)
-        self.pad_id = pad_id_of(self.tokenizer)
-        self.session = make_session(files.model, threads)
-        self.input_names = check_inputs(self.session, files.model)
+        super().__init__(files, threads, batch_size)
         self._output_name = self._pick_output()
-        self._run_lock = threading.Lock()
         log.info("loaded ONNX cross-encoder %s from %s", files.name, files.model)
 
     def _pick_output(self) -> str:
@@ -74,11 +58,8 @@ class OnnxCrossEncoder:
         if not documents:
             return []
         encodings = self.tokenizer.encode_batch([(query, document) for document in documents])
-        order = sorted(range(len(encodings)), key=lambda index: len(encodings[index].ids))
         scores = np.empty(len(documents), dtype=np.float64)
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            batch = EncodedBatch([encodings[index] for index in rows], self.pad_id)
+        for rows, batch in self.length_batches(encodings):
             with self._run_lock:
                 (logits,) = self.session.run([self._output_name], batch.feed(self.input_names))
             scores[rows] = self._to_scores(np.asarray(logits, dtype=np.float64))

@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -234,11 +234,11 @@ def normalize(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
-class OnnxEmbedder:
-    """One loaded embedding model. Thread-safe; model runs are serialised so concurrent callers do not
-    oversubscribe the cores the session's thread pool already uses."""
+class OnnxModel:
+    """A loaded BERT-style ONNX graph and its tokenizer. Model runs hold `_run_lock` so concurrent callers do
+    not oversubscribe the cores the session's thread pool already uses."""
 
-    def __init__(self, files: ModelFiles, threads: int | None = None, batch_size: int = DEFAULT_BATCH_SIZE):
+    def __init__(self, files: ModelFiles, threads: int | None, batch_size: int) -> None:
         self.files = files
         self.batch_size = batch_size
         self.max_length = read_max_length(files.config_dir)
@@ -246,8 +246,23 @@ class OnnxEmbedder:
         self.pad_id = pad_id_of(self.tokenizer)
         self.session = make_session(files.model, threads)
         self.input_names = check_inputs(self.session, files.model)
-        self._output_name, self._pooled = self._pick_output()
         self._run_lock = threading.Lock()
+
+    def length_batches(self, encodings: Sequence[Any]) -> Iterator[tuple[list[int], EncodedBatch]]:
+        """(row numbers, padded batch) of at most `batch_size` rows, shortest inputs first: batching inputs of
+        similar length keeps padding, and so wasted model work, small."""
+        order = sorted(range(len(encodings)), key=lambda index: len(encodings[index].ids))
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            yield rows, EncodedBatch([encodings[index] for index in rows], self.pad_id)
+
+
+class OnnxEmbedder(OnnxModel):
+    """One loaded embedding model; thread-safe."""
+
+    def __init__(self, files: ModelFiles, threads: int | None = None, batch_size: int = DEFAULT_BATCH_SIZE):
+        super().__init__(files, threads, batch_size)
+        self._output_name, self._pooled = self._pick_output()
         self._dimensions: int | None = None
         log.info(
             "loaded ONNX embedding model %s from %s (max %d wordpieces)",
@@ -294,13 +309,9 @@ class OnnxEmbedder:
             )
         if not texts:
             return np.zeros((0, dimensions or self.dimensions), dtype=np.float32)
-        encodings = self.tokenize(texts)
-        # Batching texts of similar length keeps padding, and so wasted model work, small.
-        order = sorted(range(len(encodings)), key=lambda index: len(encodings[index].ids))
         result: np.ndarray | None = None
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            pooled = self._run(EncodedBatch([encodings[index] for index in rows], self.pad_id), pooling)
+        for rows, batch in self.length_batches(self.tokenize(texts)):
+            pooled = self._run(batch, pooling)
             if result is None:
                 result = np.empty((len(texts), pooled.shape[1]), dtype=np.float32)
             result[rows] = pooled
