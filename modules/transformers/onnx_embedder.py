@@ -105,6 +105,17 @@ def model_files(model_dir: str | os.PathLike[str]) -> ModelFiles:
     return ModelFiles(name=root.resolve().name, model=model, tokenizer=tokenizer, config_dir=root)
 
 
+def check_model_path_setting(value: Any) -> None:
+    """A collection's `onnxModelPath` checked when the collection is created: ValueError (a 422) when it is not
+    a directory holding a usable model."""
+    if not isinstance(value, str):
+        raise ValueError(f"onnxModelPath must be a directory path string, got {value!r}")
+    try:
+        model_files(value)
+    except ModuleError as exc:
+        raise ValueError(f"onnxModelPath: {exc.message}") from None
+
+
 def resolve_model_files(model_dir: str | os.PathLike[str] | None) -> ModelFiles:
     return model_files(model_dir) if model_dir else default_model_files()
 

@@ -22,7 +22,7 @@ from typing import Any
 from modules.base import ModuleContext, ModuleError
 from modules.transformers import container
 from modules.transformers.cross_encoder import get_cross_encoder
-from modules.transformers.onnx_embedder import OnnxEmbedder, get_embedder, model_files
+from modules.transformers.onnx_embedder import OnnxEmbedder, check_model_path_setting, get_embedder
 
 log = logging.getLogger(__name__)
 
@@ -63,14 +63,8 @@ class TransformersReranker:
 
     def validate(self, config: Mapping[str, Any]) -> None:
         model_dir = config.get("onnxModelPath")
-        if model_dir in (None, ""):
-            return
-        if not isinstance(model_dir, str):
-            raise ValueError(f"onnxModelPath must be a directory path string, got {model_dir!r}")
-        try:
-            model_files(model_dir)
-        except ModuleError as exc:
-            raise ValueError(f"onnxModelPath: {exc.message}") from None
+        if model_dir not in (None, ""):
+            check_model_path_setting(model_dir)
 
     def meta(self) -> dict[str, Any]:
         url = self._env.get(ENV_URL)

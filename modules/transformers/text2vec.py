@@ -27,7 +27,7 @@ import numpy as np
 
 from modules.base import ModuleContext, ModuleError
 from modules.transformers import container
-from modules.transformers.onnx_embedder import POOLING_STRATEGIES, get_embedder, model_files
+from modules.transformers.onnx_embedder import POOLING_STRATEGIES, check_model_path_setting, get_embedder
 
 log = logging.getLogger(__name__)
 
@@ -134,12 +134,7 @@ class TransformersVectorizer:
                 raise ValueError(
                     "onnxModelPath and an inference URL cannot both be set: choose one transport"
                 )
-            if not isinstance(model_dir, str):
-                raise ValueError(f"onnxModelPath must be a directory path string, got {model_dir!r}")
-            try:
-                model_files(model_dir)
-            except ModuleError as exc:
-                raise ValueError(f"onnxModelPath: {exc.message}") from None
+            check_model_path_setting(model_dir)
 
     def meta(self) -> dict[str, Any]:
         """The model's config: the container's GET /meta, or the local model's own."""
