@@ -1,8 +1,10 @@
 """The LMDB environment: named databases, transactions and the msgpack codec.
 
 One environment per collection directory. Writes are serialised through one writer lock and run as a
-function so that a full map can be grown and the whole write retried; LMDB only allows resizing while
-no transaction of this process is open, which the readers-writer lock guarantees.
+function so that a full map can be grown and the whole write retried. LMDB only allows resizing while no
+transaction of this process is open: readers register themselves (each thread only touches its own entry,
+so the hot path takes no shared lock that a busy reader could keep from the grower), and the grower waits
+until none is registered while new readers hold back.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import logging
 import struct
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +21,7 @@ from typing import Any, TypeVar
 import lmdb
 import msgpack
 
-from storage.locks import RWLock
+from storage.errors import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +30,8 @@ T = TypeVar("T")
 _U64 = struct.Struct(">Q")
 DEFAULT_MAP_SIZE = 64 << 20
 MAX_DBS = 512
+# Doubling this often takes a 64 MiB map past 4 TiB: a write that still does not fit is refused.
+_MAX_GROWTHS = 17
 
 
 def pack(value: Any) -> bytes:
@@ -66,8 +71,10 @@ class KV:
         if info["map_size"] < map_size:
             self.env.set_mapsize(map_size)
         self._dbs: dict[str, Any] = {}
-        self._writer = threading.Lock()
-        self._rw = RWLock()
+        self._writer = threading.RLock()
+        self._readers: dict[int, int] = {}  # thread id -> open read transactions of that thread
+        self._paused = False  # set while the map is resized or the environment closed
+        self._writing = False  # set while a write transaction runs
         self._closed = False
 
     def db(self, name: str) -> Any:
@@ -78,7 +85,7 @@ class KV:
         """
         handle = self._dbs.get(name)
         if handle is None:
-            with self._writer, self._rw.shared():
+            with self._writer:
                 handle = self._dbs.get(name)
                 if handle is None:
                     handle = self.env.open_db(name.encode())
@@ -87,13 +94,36 @@ class KV:
 
     @contextmanager
     def read(self) -> Iterator[lmdb.Transaction]:
-        self._check_open()
-        with self._rw.shared():
+        me = threading.get_ident()
+        if self._readers.get(me):
+            # A nested read in a thread that already holds one must not wait for a pause it is blocking.
+            self._readers[me] += 1
+        else:
+            while True:
+                self._check_open()
+                while self._paused:
+                    time.sleep(0.0005)
+                self._readers[me] = 1
+                if not self._paused:
+                    break
+                del self._readers[me]  # a pause began between the check and the registration
+        try:
+            self._check_open()
             txn = self.env.begin(write=False, buffers=False)
             try:
                 yield txn
             finally:
                 txn.abort()
+        finally:
+            left = self._readers[me] - 1
+            if left:
+                self._readers[me] = left
+            else:
+                del self._readers[me]
+            if self._writing:
+                # Hand the GIL over: readers in a tight loop of short LMDB calls were seen to starve a
+                # writer (which waits for the GIL inside py-lmdb) for as long as they kept reading.
+                time.sleep(0)
 
     def write(self, fn: Callable[[lmdb.Transaction], T]) -> T:
         """Run fn in one write transaction; commit if it returns, abort if it raises.
@@ -103,25 +133,42 @@ class KV:
         """
         self._check_open()
         with self._writer:
-            while True:
-                try:
-                    with self._rw.shared():
-                        txn = self.env.begin(write=True)
-                        try:
-                            result = fn(txn)
-                            txn.commit()
-                            return result
-                        except BaseException:
-                            txn.abort()
-                            raise
-                except lmdb.MapFullError:
+            self._writing = True
+            try:
+                for _ in range(_MAX_GROWTHS):
+                    txn = self.env.begin(write=True)
+                    try:
+                        result = fn(txn)
+                        txn.commit()
+                        return result
+                    except lmdb.MapFullError:
+                        txn.abort()
+                    except BaseException:
+                        txn.abort()
+                        raise
                     self._grow()
+            finally:
+                self._writing = False
+            raise StorageError(
+                f"one write to {self.path} did not fit even after the map grew to {self.map_size() >> 20} MiB"
+            )
 
     def _grow(self) -> None:
-        with self._rw.exclusive():
+        with self._paused_readers():
             new_size = self.env.info()["map_size"] * 2
             log.info("growing LMDB map of %s to %d MiB", self.path, new_size >> 20)
             self.env.set_mapsize(new_size)
+
+    @contextmanager
+    def _paused_readers(self) -> Iterator[None]:
+        """No read transaction is open inside; readers arriving meanwhile wait."""
+        self._paused = True
+        try:
+            while self._readers:
+                time.sleep(0.0005)
+            yield
+        finally:
+            self._paused = False
 
     def drop(self, name: str) -> None:
         """Delete a named database and its contents."""
@@ -134,7 +181,7 @@ class KV:
 
     def close(self) -> None:
         if not self._closed:
-            with self._writer, self._rw.exclusive():
+            with self._writer, self._paused_readers():
                 self._closed = True
                 self.env.close()
 
