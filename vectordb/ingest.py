@@ -96,6 +96,13 @@ class Ingest:
         self.db = db
         self.coll = coll
         self.ctx = ModuleContext(headers=dict(headers or {}), env=db.settings.env)
+        self._stored: dict[str, tuple[dict[str, Any], dict[str, np.ndarray]] | None] = {}
+
+    def _stored_version(self, object_id: str) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:
+        """The object as stored now, read once per batch however many vectors ask for it."""
+        if object_id not in self._stored:
+            self._stored[object_id] = self.coll.get_with_vectors(object_id)
+        return self._stored[object_id]
 
     def prepare(self, bodies: list[Mapping[str, Any]], *, mode: str) -> list[Write]:
         writes = [self._validate(i, body, mode) for i, body in enumerate(bodies)]
@@ -113,10 +120,10 @@ class Ingest:
             if not isinstance(props, Mapping):
                 raise UserError("invalid object: 'properties' must be an object")
             if mode == "merge":
-                old = self.coll.get(write.id)
-                if old is None:
+                found = self._stored_version(write.id)
+                if found is None:
                     raise UserError(f"no object with id '{write.id}'", 404)
-                props = {**old["properties"], **props}
+                props = {**found[0]["properties"], **props}
             coerced, new_props = schema.validate_properties(
                 self.coll.class_def, dict(props), autoschema=self.db.settings.autoschema_enabled
             )
@@ -220,7 +227,7 @@ class Ingest:
         self._check_dimensions([w for w, _ in todo])
 
     def _unchanged_vector(self, space: VectorSpace, w: Write, text: str) -> bool:
-        found = self.coll.get_with_vectors(w.id)
+        found = self._stored_version(w.id)
         if found is None:
             return False
         old, vectors = found
