@@ -403,6 +403,22 @@ class _FlatStore:
             dists[start:start + len(block)] = exact_distances(distance, query, self.matrix[block])
         return _top_k(self.row_ids[rows], dists, k)
 
+    def masked_search(self, distance: str, query: FloatArray, k: int, allowed: IdArray,
+                      unit: bool = False) -> tuple[IdArray, FloatArray]:
+        """Distances to every row at once (no row copies), then keep the allowed ones.
+
+        With `unit` the rows are unit length (the cosine copy of a graph index), so cosine needs no norms.
+        """
+        rows = self.matrix[: self.top]
+        if distance == "cosine" and unit:
+            norm = np.float32(np.linalg.norm(query))
+            sims = rows @ (query / norm) if norm > 0 else np.zeros(self.top, dtype=np.float32)
+            dists = (1.0 - sims).astype(np.float32)
+        else:
+            dists = exact_distances(distance, query, rows)
+        keep = np.flatnonzero(self.used[: self.top] & np.isin(self.row_ids[: self.top], allowed))
+        return _top_k(self.row_ids[keep], dists[keep], k)
+
     def live_rows(self) -> tuple[IdArray, FloatArray]:
         rows = np.flatnonzero(self.used[: self.top])
         order = np.argsort(self.row_ids[rows], kind="stable")
@@ -602,8 +618,8 @@ class VectorIndex:
         ids = _bitmap_array(candidates)
         mirror = store.mirror(self._live)
         if len(ids) * 8 > len(self._live):
-            # Many allowed ids: one masked pass over the whole copy beats looking each one up.
-            return mirror.search(settings.distance, q, k, ids)
+            # Many allowed ids: one pass over the whole copy, masked, beats looking each one up.
+            return mirror.masked_search(settings.distance, q, k, ids, unit=store.index.space == "cosine")
         return _top_k(ids, _blockwise(settings.distance, q, ids, mirror.vectors), k)
 
     def _graph_search(self, store: _GraphStore, settings: IndexSettings, q: FloatArray, k: int,

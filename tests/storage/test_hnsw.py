@@ -209,6 +209,30 @@ def test_allow_list_below_cutoff_is_exact(tmp_path, distance, monkeypatch):
 
 
 @pytest.mark.parametrize("distance", GRAPH_METRICS)
+def test_large_allow_list_below_cutoff_stays_exact_through_changes(tmp_path, distance):
+    """Half the ids allowed: the masked pass over the vector copy, which must follow upserts and deletes."""
+    index, ids, vectors = build(tmp_path, distance, flatSearchCutoff=10 * N)
+    allow, mask = allowed_subset(ids, 2)
+
+    def check():
+        for q in make_queries(distance, count=8):
+            got_ids, got_d = index.search(q, 10, allow=allow)
+            want_ids, want_d = brute_top(distance, q, ids[mask], vectors[mask], 10)
+            np.testing.assert_array_equal(got_ids, want_ids)
+            np.testing.assert_allclose(got_d, want_d, atol=1e-4, rtol=1e-5)
+
+    check()  # builds the copy
+    changed = ids[:40]
+    vectors[:40] = make_data(distance, n=40, seed=9)
+    index.upsert(changed, vectors[:40])
+    gone = ids[40:60]
+    index.delete(gone.tolist())
+    keep = ~np.isin(ids, gone)
+    ids, vectors, mask = ids[keep], vectors[keep], mask[keep]
+    check()
+
+
+@pytest.mark.parametrize("distance", GRAPH_METRICS)
 def test_allow_list_above_cutoff_uses_filtered_graph(tmp_path, distance, monkeypatch):
     index, ids, vectors = build(tmp_path, distance, flatSearchCutoff=100)
     allow, mask = allowed_subset(ids, 4)  # 500 ids, above the cutoff
