@@ -111,18 +111,15 @@ def generate(db: Database, coll: Collection, req: SearchRequest, results: list[S
         except ModuleError as exc:
             return None, exc.message
 
+    async def one_result(result: SearchResult) -> tuple[str | None, str | None]:
+        try:
+            prompt = _fill(single, result.properties)
+        except ValueError as exc:
+            return None, str(exc)
+        return await one(prompt)
+
     async def run_all() -> tuple[list[tuple[str | None, str | None]], tuple[str | None, str | None] | None]:
-        singles: list[Any] = []
-        if single:
-            prompts = []
-            for r in results:
-                try:
-                    prompts.append(_fill(single, r.properties))
-                except ValueError as exc:
-                    prompts.append(exc)
-            singles = await asyncio.gather(*(
-                asyncio.sleep(0, result=(None, str(p))) if isinstance(p, ValueError) else one(p) for p in prompts
-            ))
+        singles = await asyncio.gather(*(one_result(r) for r in results)) if single else []
         combined = None
         if grouped.get("task"):
             keep = grouped.get("properties")

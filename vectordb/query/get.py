@@ -15,6 +15,7 @@ import lmdb
 import numpy as np
 from pyroaring import BitMap
 
+from storage.objects import uuid_bytes
 from vectordb.collection import Collection
 from vectordb.errors import UserError
 from vectordb.query import additional
@@ -240,18 +241,12 @@ def _fetch_hits(
         except ValueError as exc:
             raise UserError(f"sort: {exc}") from exc
     if allow is not None and len(allow) <= _DIRECT_FETCH_MAX:
-        objs = sorted(coll.objects_by_docids(txn, list(allow)), key=lambda o: _uuid_key(o["id"]))
+        objs = sorted(coll.objects_by_docids(txn, list(allow)), key=lambda o: uuid_bytes(o["id"]))
         if req.after is not None:
-            after = _uuid_key(req.after)
-            objs = [o for o in objs if _uuid_key(o["id"]) > after]
+            after = uuid_bytes(req.after)
+            objs = [o for o in objs if uuid_bytes(o["id"]) > after]
         return [Hit(o) for o in objs[:window]]
     return [Hit(o) for o in islice(coll.each_object(txn, allow, req.after), window)]
-
-
-def _uuid_key(object_id: str) -> bytes:
-    import uuid
-
-    return uuid.UUID(object_id).bytes
 
 
 def _wants_vector(req: SearchRequest, name: str, label: str) -> bool:
