@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from modules.base import Generative, Module, ModuleError, Reranker, Vectorizer
+from modules.weaviate_names import is_weaviate_module, not_implemented_message
 
 logger = logging.getLogger(__name__)
 
@@ -213,6 +214,8 @@ class Registry:
         """The module, when it is known and on; ModuleError (422) saying how to turn it on otherwise."""
         hint = self.enabled_hint(name)
         if hint is not None:
+            if name not in self._entries and is_weaviate_module(name):
+                raise ModuleError(f"{not_implemented_message(name)} (modules here: {', '.join(self.known())})", 422)
             what = "is not enabled" if name in self._entries else "is not present"
             raise ModuleError(f"module {name!r} {what}: {hint}", 422)
         module = self._instance(self._entries[name])

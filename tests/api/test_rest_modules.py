@@ -94,3 +94,29 @@ def test_openai_key_from_request_header(served):
         assert fake.requests[-1].headers["authorization"] == "Bearer sk-from-header"
         http.post("/v1/objects", json={"class": "Doc", "properties": {"t": "y"}}).raise_for_status()
         assert fake.requests[-1].headers["authorization"] == "Bearer sk-from-env"
+
+
+def test_module_config_of_modules_that_are_not_on_is_kept_and_refused_only_when_used(served):
+    http = served(ENABLE_MODULES="generative-dummy")
+    kept = {"generative-openai": {"model": "gpt-4o"}, "qna-openai": {}, "reranker-dummy": {}}
+    resp = http.post("/v1/schema", json={"class": "A", "vectorizer": "none", "moduleConfig": kept,
+                                         "properties": [{"name": "t", "dataType": ["text"]}]})
+    assert resp.status_code == 200, resp.text
+    assert http.get("/v1/schema/A").json()["moduleConfig"] == kept
+    http.post("/v1/objects", json={"class": "A", "properties": {"t": "x"}, "vector": [1.0, 0.0]}).raise_for_status()
+    generate = '{ Get { A { t _additional { generate(singleResult: {prompt: "say {t}"}) { singleResult } } } } }'
+    errors = http.post("/v1/graphql", json={"query": generate}).json()["errors"]
+    assert "module 'generative-openai' is a Weaviate module that this server does not implement yet" in (
+        errors[0]["message"]
+    )
+    rerank = '{ Get { A { t _additional { rerank(property: "t", query: "x") { score } } } } }'
+    errors = http.post("/v1/graphql", json={"query": rerank}).json()["errors"]
+    assert "module 'reranker-dummy' is not enabled" in errors[0]["message"]
+    assert "ENABLE_MODULES" in errors[0]["message"]
+    resp = http.post("/v1/schema", json={"class": "B", "vectorizer": "text2vec-contextionary"})
+    assert resp.status_code == 422
+    assert "module 'text2vec-contextionary' is a Weaviate module that this server does not implement yet" in (
+        message(resp)
+    )
+    resp = http.post("/v1/schema", json={"class": "B", "vectorizer": "text2vec-contextionnary"})
+    assert resp.status_code == 422 and "check the spelling" in message(resp)

@@ -26,12 +26,13 @@ VECTORIZE_CLASS_NAME = {"text2vec-openai": True, "text2vec-ollama": False, "text
 class FakeCatalog:
     def __init__(self) -> None:
         self.validated: list[tuple[str, dict]] = []
+        self.off: set[str] = set()  # modules a test turns off on top of MODULES
 
     def is_known(self, name: str) -> bool:
         return name in MODULES
 
     def enabled_hint(self, name: str) -> str | None:
-        if MODULES[name][2]:
+        if MODULES[name][2] and name not in self.off:
             return None
         return f"set ENABLE_MODULES={name} (or ENABLE_API_BASED_MODULES=true) to turn it on"
 

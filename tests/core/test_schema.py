@@ -535,7 +535,22 @@ def test_generative_settings_are_stored_as_given_and_validated_with_defaults():
         ({"vectorizer": "text2vec-nope"}, ['no module with name "text2vec-nope"']),
         ({"vectorizer": "text2vec-cohere"}, ['"text2vec-cohere" is not enabled', "ENABLE_MODULES"]),
         ({"vectorizer": "generative-openai"}, ["not a vectorizer"]),
-        ({"moduleConfig": {"generative-nope": {}}}, ['no module with name "generative-nope"']),
+        (
+            {"vectorizer": "text2vec-contextionary"},
+            ["vectorizer: module 'text2vec-contextionary' is a Weaviate module that this server does not implement"],
+        ),
+        (
+            {"vectorConfig": {"v": {"vectorizer": {"text2vec-nope": {}}}}},
+            ['no module with name "text2vec-nope"', "check the spelling"],
+        ),
+        (
+            {"vectorConfig": {"v": {"vectorizer": {"text2vec-cohere": {}}}}},
+            ['"text2vec-cohere" is not enabled', "ENABLE_MODULES"],
+        ),
+        (
+            {"vectorConfig": {"v": {"vectorizer": {"text2vec-google": {}}}}},
+            ["module 'text2vec-google' is a Weaviate module that this server does not implement yet"],
+        ),
         ({"vectorizer": 3}, ["module name string"]),
         (
             {
@@ -556,6 +571,35 @@ def test_generative_settings_are_stored_as_given_and_validated_with_defaults():
 )
 def test_module_problems_are_422_naming_the_module(body, fragments):
     refused({"class": "A", **body}, *fragments)
+
+
+@pytest.mark.parametrize(
+    "module_config",
+    [
+        {"generative-nope": {"model": "x"}},  # unknown to anyone
+        {"qna-openai": {}},  # a Weaviate module this server lacks
+        {"generative-cohere": {"model": "no-such-model"}},  # known but off: kept unchecked
+        {"text2vec-cohere": {"model": "m"}, "reranker-cohere": {"model": "r"}},
+    ],
+)
+def test_module_config_of_modules_that_are_not_on_is_kept(module_config):
+    catalog = FakeCatalog()
+    catalog.off = {"generative-cohere", "reranker-cohere"}
+    out = normalize_class({"class": "A", "moduleConfig": module_config}, modules=catalog, settings=settings())
+    assert out["moduleConfig"] == module_config
+    named = normalize_class(
+        {"class": "B", "vectorConfig": {"v": {"vectorizer": {"none": {}}}}, "moduleConfig": module_config},
+        modules=catalog,
+        settings=settings(),
+    )
+    assert named["moduleConfig"] == module_config
+    assert all(name not in module_config for name, _ in catalog.validated)
+
+
+def test_a_vectorizer_that_is_off_does_not_count_as_a_second_vectorizer():
+    out = make({"class": "A", "vectorizer": "text2vec-openai", "moduleConfig": {"text2vec-cohere": {}}})
+    assert out["moduleConfig"]["text2vec-cohere"] == {}
+    assert out["moduleConfig"]["text2vec-openai"]["model"] == "text-embedding-3-small"
 
 
 def test_a_module_error_names_the_module_once():
@@ -579,11 +623,10 @@ def test_with_the_real_module_registry():
     assert out["properties"][0]["moduleConfig"] == {
         "text2vec-openai": {"skip": False, "vectorizePropertyName": False}
     }
-    with pytest.raises(UserError) as info:
-        normalize_class(
-            {"class": "B", "moduleConfig": {"reranker-dummy": {}}}, modules=registry, settings=settings()
-        )
-    assert "reranker-dummy" in info.value.message and "ENABLE_MODULES" in info.value.message
+    off = normalize_class(
+        {"class": "B", "moduleConfig": {"reranker-dummy": {"x": 1}}}, modules=registry, settings=settings()
+    )
+    assert off["moduleConfig"] == {"reranker-dummy": {"x": 1}}
     bad = {
         "class": "B",
         "vectorizer": "text2vec-openai",

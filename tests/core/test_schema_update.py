@@ -254,6 +254,23 @@ def test_generative_and_reranker_modules_may_be_replaced_or_added():
     assert out["moduleConfig"]["generative-openai"] == {"model": "gpt-5"}
 
 
+def test_modules_that_are_not_on_may_be_added_and_are_kept_unchecked():
+    catalog = FakeCatalog()
+    catalog.off = {"reranker-cohere"}
+
+    def edit(body):
+        del body["moduleConfig"]["generative-openai"]
+        body["moduleConfig"]["generative-anthropic"] = {"model": "claude"}  # a Weaviate module this server lacks
+        body["moduleConfig"]["reranker-cohere"] = {"model": "no-such-model"}  # known, off
+        body["moduleConfig"]["qna-openai"] = {}
+
+    out = changed(legacy(), edit, modules=catalog)
+    assert out["moduleConfig"]["generative-anthropic"] == {"model": "claude"}
+    assert out["moduleConfig"]["reranker-cohere"] == {"model": "no-such-model"}
+    assert out["moduleConfig"]["qna-openai"] == {}
+    assert catalog.validated == []
+
+
 def test_module_setting_updates_that_are_refused():
     refused(
         legacy(),
@@ -274,7 +291,7 @@ def test_module_setting_updates_that_are_refused():
     refused(
         legacy(),
         lambda b: b["moduleConfig"].update({"generative-nope": {}}),
-        "generative-nope",
+        "multiple generative modules",
         modules=FakeCatalog(),
     )
     # A vectorizer setting repeated with its stored value is not a change.

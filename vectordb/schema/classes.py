@@ -7,6 +7,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from modules.weaviate_names import is_weaviate_module, not_implemented_message
 from vectordb.config import Settings
 from vectordb.errors import UserError
 from vectordb.schema._common import (
@@ -61,16 +62,22 @@ class ModuleCatalog(Protocol):
 # ---------------------------------------------------------------- modules
 
 
-def _check_module(name: str, modules: ModuleCatalog, where: str, *, vectorizer: bool) -> None:
-    role = "vectorizer" if vectorizer else "module"
+def is_on(name: str, modules: ModuleCatalog) -> bool:
+    return modules.is_known(name) and not modules.enabled_hint(name)
+
+
+def check_vectorizer(name: str, modules: ModuleCatalog, where: str) -> None:
+    """A vectorizer must be on: refuse one that is unknown, off or no vectorizer, saying which."""
     if not modules.is_known(name):
+        if is_weaviate_module(name):
+            raise fail(f"{where}: vectorizer: {not_implemented_message(name)}")
         raise fail(
-            f'{where}: {role}: no module with name "{name}" present; check the spelling of the module name'
+            f'{where}: vectorizer: no module with name "{name}" present; check the spelling of the module name'
         )
     hint = modules.enabled_hint(name)
     if hint:
-        raise fail(f'{where}: {role} "{name}" is not enabled: {hint}')
-    if vectorizer and not modules.is_vectorizer(name):
+        raise fail(f'{where}: vectorizer "{name}" is not enabled: {hint}')
+    if not modules.is_vectorizer(name):
         raise fail(f'{where}: module "{name}" is not a vectorizer and cannot produce vectors')
 
 
@@ -105,10 +112,9 @@ def _class_module_config(
     to_validate: dict[str, dict] = {}
     vectorizers = []
     for module, cfg in raw.items():
-        _check_module(module, modules, where, vectorizer=False)
-        if modules.is_vectorizer(module):
-            vectorizers.append(module)
         stored[module] = dict(as_dict(cfg, f"{where}: moduleConfig.{module}"))
+        if is_on(module, modules) and modules.is_vectorizer(module):
+            vectorizers.append(module)
     if len(vectorizers) > 1:
         raise fail(
             f"{where}: multiple vectorizers configured in class's moduleConfig: {sorted(vectorizers)}; "
@@ -118,9 +124,11 @@ def _class_module_config(
         if module == vectorizer:
             stored[module] = _vectorizer_settings(module, cfg, modules, where)
             to_validate[module] = stored[module]
-        elif not modules.is_vectorizer(module):
+        elif is_on(module, modules) and not modules.is_vectorizer(module):
             # Generative and reranker settings are stored as given (Weaviate does the same) and
-            # checked against the module's defaults now, so a bad setting fails at creation.
+            # checked against the module's defaults now, so a bad setting fails at creation. Settings of a
+            # module that is not on are kept unchecked, as Weaviate keeps them: the class stays usable and
+            # a query that needs the module is refused, saying how to turn it on.
             to_validate[module] = {**copy.deepcopy(modules.class_defaults(module)), **cfg}
     if vectorizer and vectorizer != "none" and vectorizer not in stored:
         stored[vectorizer] = _vectorizer_settings(vectorizer, {}, modules, where)
@@ -152,7 +160,7 @@ def _named_vectors(raw: Any, modules: ModuleCatalog, settings: Settings, where: 
         if module == "none":
             module_settings = {}
         else:
-            _check_module(module, modules, w, vectorizer=True)
+            check_vectorizer(module, modules, w)
             module_settings = _vectorizer_settings(module, module_settings, modules, w)
         index_type = normalize_index_type(cfg.get("vectorIndexType"), w)
         out[name] = {
@@ -259,7 +267,7 @@ def normalize_class(body: Any, *, modules: ModuleCatalog, settings: Settings) ->
             raise fail(f"{where}: vectorizer must be a module name string, got {go_type(vectorizer)}")
         vectorizer = vectorizer or settings.default_vectorizer_module or "none"
         if vectorizer != "none":
-            _check_module(vectorizer, modules, where, vectorizer=True)
+            check_vectorizer(vectorizer, modules, where)
         module_config, extra = _class_module_config(body.get("moduleConfig"), vectorizer, modules, where)
         index_type = normalize_index_type(body.get("vectorIndexType"), where)
         out["vectorizer"] = vectorizer

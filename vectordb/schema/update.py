@@ -21,7 +21,7 @@ from vectordb.schema._common import (
     module_error,
     upper_first,
 )
-from vectordb.schema.classes import ModuleCatalog, _check_module, _property_module_defaults
+from vectordb.schema.classes import ModuleCatalog, _property_module_defaults, is_on
 from vectordb.schema.index_config import (
     normalize_index_type,
     normalize_inverted,
@@ -165,8 +165,7 @@ def _update_module_config(old_def: dict, new_raw: Any, modules: ModuleCatalog | 
     for module, cfg in new.items():
         if module in generative or module in rerankers or module not in old:
             cfg = dict(as_dict(cfg, f"{where}: moduleConfig.{module}"))
-            if modules is not None:
-                _check_module(module, modules, where, vectorizer=False)
+            if modules is not None and is_on(module, modules):
                 try:
                     modules.validate_class_config(module, {**modules.class_defaults(module), **cfg}, old_def)
                 except ValueError as exc:
