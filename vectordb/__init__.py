@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
     from vectordb.client import Client
 
+__version__ = "0.1.0"  # the one home of the package version; pyproject.toml reads it from here
+
 DEFAULT_TIMEOUT = 60.0
 
 
@@ -65,4 +67,4 @@ def open(  # noqa: A001 - the public name
     return Client(EmbeddedTransport(Database(Settings.from_env(env)), headers=headers))
 
 
-__all__ = ["connect", "open"]
+__all__ = ["__version__", "connect", "open"]

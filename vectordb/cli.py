@@ -7,22 +7,31 @@ import logging
 import os
 import sys
 
-from vectordb.config import Settings
+from vectordb import __version__
+from vectordb.config import ConfigError, Settings
+
+log = logging.getLogger(__name__)
 
 
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from vectordb.api.app import create_app
+    from vectordb.api.startup import listen_url, startup_report
     from vectordb.database import Database
 
     env = dict(os.environ)
     if args.data_dir:
         env["PERSISTENCE_DATA_PATH"] = args.data_dir
-    settings = Settings.from_env(env)
+    try:
+        settings = Settings.from_env(env)
+    except ConfigError as exc:
+        log.error("refusing to start: %s", exc)
+        raise SystemExit(1) from None
     db = Database(settings)
-    app = create_app(db, close_on_shutdown=True)
-    logging.getLogger(__name__).info("serving data in %s on %s:%d", settings.data_path, args.host, args.port)
+    listening = {"REST": listen_url(args.host, args.port)}
+    app = create_app(db, close_on_shutdown=True, listen_url=listening["REST"])
+    log.info("%s", startup_report(db, listening))
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, timeout_graceful_shutdown=10)
 
 
@@ -34,6 +43,7 @@ def _inference(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="vectordb", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"vectordb {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the Weaviate-compatible REST/GraphQL server")

@@ -8,6 +8,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 
+class ConfigError(ValueError):
+    """A setting the server refuses to start with; auth messages are Weaviate's own."""
+
+
 def _bool(value: str | None, default: bool) -> bool:
     if value is None or value.strip() == "":
         return default
@@ -21,11 +25,49 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError as exc:
-        raise ValueError(f"environment variable {name} must be an integer, got {raw!r}") from exc
+        raise ConfigError(f"environment variable {name} must be an integer, got {raw!r}") from exc
 
 
-def _list(value: str | None) -> list[str]:
-    return [item.strip() for item in (value or "").split(",") if item.strip()]
+def _items(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma list kept whole (empty items included) so the auth checks see what Weaviate sees."""
+    raw = env.get(name)
+    return () if raw is None else tuple(item.strip() for item in raw.split(","))
+
+
+# Auth schemes Weaviate has and this server does not: ignoring one would leave the server more open than configured.
+_UNSUPPORTED_AUTH = {
+    "AUTHENTICATION_OIDC_ENABLED": "OIDC authentication",
+    "AUTHENTICATION_DB_USERS_ENABLED": "database users",
+    "AUTHORIZATION_ADMINLIST_ENABLED": "admin-list authorization",
+    "AUTHORIZATION_ENABLE_RBAC": "RBAC authorization",
+    "AUTHORIZATION_RBAC_ENABLED": "RBAC authorization",
+}
+
+
+def _check_auth(env: Mapping[str, str], keys: tuple[str, ...], users: tuple[str, ...], anonymous: bool) -> None:
+    """Weaviate's start-up checks of AUTHENTICATION_* (usecases/config and its static API-key client)."""
+    for name, what in _UNSUPPORTED_AUTH.items():
+        if _bool(env.get(name), False):
+            raise ConfigError(f"invalid config: {name} is on, but this server does not support {what}; "
+                              "use AUTHENTICATION_APIKEY_* instead")
+    apikey = _bool(env.get("AUTHENTICATION_APIKEY_ENABLED"), False)
+    if not apikey and not anonymous:
+        raise ConfigError("invalid config: no authentication scheme configured, you must select at least one")
+    if not apikey:
+        return
+    if not keys:
+        raise ConfigError("invalid apikey config: need at least one valid allowed key")
+    if any(not key for key in keys):
+        raise ConfigError("invalid apikey config: keys cannot have length 0")
+    if len(set(keys)) != len(keys):
+        raise ConfigError("invalid apikey config: keys must be unique")
+    if not users:
+        raise ConfigError("invalid apikey config: need at least one user")
+    if any(not user for user in users):
+        raise ConfigError("invalid apikey config: users cannot have length 0")
+    if len(users) > 1 and len(users) != len(keys):
+        raise ConfigError("invalid apikey config: length of users and keys must match, "
+                          "alternatively provide single user for all keys")
 
 
 @dataclass(frozen=True)
@@ -51,6 +93,11 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         env = dict(os.environ if env is None else env)
         apikey_enabled = _bool(env.get("AUTHENTICATION_APIKEY_ENABLED"), False)
+        keys = _items(env, "AUTHENTICATION_APIKEY_ALLOWED_KEYS")
+        users = _items(env, "AUTHENTICATION_APIKEY_USERS")
+        # Weaviate turns anonymous access off by default once an authentication scheme is on.
+        anonymous = _bool(env.get("AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED"), not apikey_enabled)
+        _check_auth(env, keys, users, anonymous)
         settings = cls(
             data_path=Path(env.get("PERSISTENCE_DATA_PATH") or "./data"),
             query_defaults_limit=_int(env, "QUERY_DEFAULTS_LIMIT", 10),
@@ -62,12 +109,9 @@ class Settings:
             default_vector_distance_metric=env.get("DEFAULT_VECTOR_DISTANCE_METRIC") or "cosine",
             lowercase_vectorization_input=_bool(env.get("LOWERCASE_VECTORIZATION_INPUT"), False),
             apikey_enabled=apikey_enabled,
-            apikey_allowed_keys=tuple(_list(env.get("AUTHENTICATION_APIKEY_ALLOWED_KEYS"))),
-            apikey_users=tuple(_list(env.get("AUTHENTICATION_APIKEY_USERS"))),
-            # Weaviate turns anonymous access off by default once an authentication scheme is on.
-            anonymous_access_enabled=_bool(
-                env.get("AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED"), not apikey_enabled
-            ),
+            apikey_allowed_keys=keys if apikey_enabled else (),
+            apikey_users=users if apikey_enabled else (),
+            anonymous_access_enabled=anonymous,
             max_request_body_bytes=_int(env, "VECTORDB_MAX_REQUEST_BODY_BYTES", 256 << 20),
             hnsw_snapshot_interval_seconds=_int(env, "VECTORDB_HNSW_SNAPSHOT_INTERVAL_SECONDS", 60),
             env=env,

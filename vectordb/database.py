@@ -338,9 +338,10 @@ class Database:
         return run_aggregate(self, request)
 
     # cluster-ish -----------------------------------------------------------------------------------
-    def meta(self) -> dict[str, Any]:
+    def meta(self, hostname: str) -> dict[str, Any]:
+        """`hostname`: where the face asking serves this database (the REST listen address, ...)."""
         return {
-            "hostname": "http://[::]:8080",
+            "hostname": hostname,
             "version": VERSION,
             "modules": self.modules.meta(),
             "grpcMaxMessageSize": 104858000,

@@ -318,7 +318,8 @@ def test_api_key_auth(tmp_path):
     from vectordb.database import Database
 
     db = Database(make_settings(tmp_path / "d", AUTHENTICATION_APIKEY_ENABLED="true",
-                                AUTHENTICATION_APIKEY_ALLOWED_KEYS="secret1,secret2"))
+                                AUTHENTICATION_APIKEY_ALLOWED_KEYS="secret1,secret2",
+                                AUTHENTICATION_APIKEY_USERS="admin"))
     try:
         with Server(create_app(db)) as srv, httpx.Client(base_url=srv.url) as http:
             assert http.get("/v1/.well-known/ready").status_code == 200

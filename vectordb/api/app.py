@@ -14,8 +14,9 @@ from vectordb.api.graphql.router import router as graphql_router
 from vectordb.database import Database
 
 
-def create_app(db: Database, *, close_on_shutdown: bool = False) -> FastAPI:
-    """An app serving `db`. With close_on_shutdown the database is closed (snapshots saved) at shutdown."""
+def create_app(db: Database, *, close_on_shutdown: bool = False, listen_url: str | None = None) -> FastAPI:
+    """An app serving `db`. With close_on_shutdown the database is closed (snapshots saved) at shutdown.
+    `listen_url` is where the server listens, as /v1/meta reports it."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -25,6 +26,7 @@ def create_app(db: Database, *, close_on_shutdown: bool = False) -> FastAPI:
 
     app = FastAPI(title="vectordb", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
     app.state.db = db
+    app.state.listen_url = listen_url
     install_error_handlers(app)
     app.include_router(routes_meta.open_router)
     secured = [Depends(check_api_key)]

@@ -7,6 +7,7 @@ from starlette.concurrency import run_in_threadpool
 
 from vectordb.api.deps import get_db
 from vectordb.api.errors import JSON
+from vectordb.api.startup import listen_url
 
 open_router = APIRouter()
 router = APIRouter()
@@ -29,9 +30,20 @@ async def openid() -> Response:
     return Response(status_code=404)
 
 
+def _hostname(request: Request) -> str:
+    """The address the server was told to listen on; without one (an app run by hand), the socket's own."""
+    configured = getattr(request.app.state, "listen_url", None)
+    if configured:
+        return configured
+    server = request.scope.get("server")
+    if not server or server[1] is None:  # a unix socket has no port
+        return str(request.base_url).rstrip("/")
+    return listen_url(server[0], server[1], request.url.scheme)
+
+
 @router.get("/v1/meta")
 async def meta(request: Request) -> Response:
-    return JSON(await run_in_threadpool(get_db(request).meta))
+    return JSON(await run_in_threadpool(get_db(request).meta, _hostname(request)))
 
 
 @router.get("/v1/")

@@ -112,7 +112,8 @@ class EmbeddedTransport(Transport):
 
     # server ----------------------------------------------------------------------------------------
     def meta(self) -> dict[str, Any]:
-        return self.db.meta()
+        # In process nothing listens: the data directory is where this database lives.
+        return self.db.meta(self.db.settings.data_path.resolve().as_uri())
 
     def is_ready(self) -> bool:
         return bool(self.db.ready) and not self._closed
