@@ -1,8 +1,8 @@
 """Which modules exist and which are on.
 
-Known modules are the built-in ones below plus any third-party module installed as a Python entry point in the
-group `vectordb.modules` (entry point name = module name; it loads a Module class, or a factory that takes no
-arguments and returns a Module). A built-in name cannot be taken over by a plugin.
+Known modules are the built-in ones (modules/catalog.py) plus any third-party module installed as a Python
+entry point in the group `vectordb.modules` (entry point name = module name; it loads a Module class, or a
+factory that takes no arguments and returns a Module). A built-in name cannot be taken over by a plugin.
 
 A module is on when any of these holds:
 - it is named in `ENABLE_MODULES` (comma list; names are trimmed; unknown names are logged and ignored, as
@@ -16,14 +16,14 @@ false: on); only when it is unset does `ENABLE_API_BASED_MODULES` (the older one
 default) decide, true meaning on and false meaning off; with neither set they are on. Naming a module in
 `ENABLE_MODULES` turns it on whatever these switches say.
 
-Modules are imported and built on first use, so a server that never touches the transformers modules never
-imports onnxruntime. A module that has an `init(env)` method is handed the environment once, right after it
-is built (the way Go modules get Init), for settings it needs outside a request (such as /v1/meta).
+Modules are built on first use, and their heavy dependencies load only then, so a server that never touches
+the transformers modules never imports onnxruntime. A module that has an `init(env)` method is handed the
+environment once, right after it is built (the way Go modules get Init), for settings it needs outside a
+request (such as /v1/meta).
 """
 
 from __future__ import annotations
 
-import importlib
 import importlib.metadata
 import logging
 import threading
@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from modules.base import Generative, Module, ModuleError, Reranker, Vectorizer
+from modules.catalog import BUILTIN_MODULES
 from modules.weaviate_names import is_weaviate_module, not_implemented_message
 
 logger = logging.getLogger(__name__)
@@ -40,25 +41,6 @@ ENTRY_POINT_GROUP = "vectordb.modules"
 
 #: Weaviate's per-property defaults for text2vec modules (PropertyConfigDefaults).
 VECTORIZER_PROPERTY_DEFAULTS: dict[str, Any] = {"skip": False, "vectorizePropertyName": False}
-
-
-@dataclass(frozen=True)
-class _Builtin:
-    target: str  # "package.module:ClassName"
-    api_based: bool
-
-
-BUILTIN_MODULES: dict[str, _Builtin] = {
-    "text2vec-openai": _Builtin("modules.openai.text2vec:OpenAIVectorizer", api_based=True),
-    "text2vec-transformers": _Builtin(
-        "modules.transformers.text2vec:TransformersVectorizer", api_based=False
-    ),
-    "reranker-transformers": _Builtin(
-        "modules.transformers.reranker:TransformersReranker", api_based=False
-    ),
-    "reranker-dummy": _Builtin("modules.dummy.reranker:DummyReranker", api_based=False),
-    "generative-dummy": _Builtin("modules.dummy.generative:DummyGenerative", api_based=False),
-}
 
 
 def _truthy(value: str | None) -> bool:
@@ -78,11 +60,6 @@ def api_based_modules_on(env: Mapping[str, str]) -> bool:
 
 def _split_names(value: str | None) -> list[str]:
     return [name.strip() for name in (value or "").split(",") if name.strip()]
-
-
-def _import_target(target: str) -> Any:
-    module_path, _, attr = target.partition(":")
-    return getattr(importlib.import_module(module_path), attr)
 
 
 def _build(factory: Any, name: str, env: Mapping[str, str]) -> Module:
@@ -137,8 +114,7 @@ class Registry:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Registry:
         entries: dict[str, _Entry] = {
-            name: _Entry(name, lambda t=spec.target: _import_target(t), spec.api_based, "built-in")
-            for name, spec in BUILTIN_MODULES.items()
+            cls.name: _Entry(cls.name, lambda c=cls: c, cls.api_based, "built-in") for cls in BUILTIN_MODULES
         }
         for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
             if ep.name in entries:

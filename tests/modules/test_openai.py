@@ -21,6 +21,7 @@ from pydantic import TypeAdapter
 
 from modules import http
 from modules.base import ModuleContext, ModuleError
+from modules.openai.client import OpenAIClient
 from modules.openai.text2vec import MAX_INPUTS_PER_REQUEST, OpenAISettings, OpenAIVectorizer
 from modules.registry import Registry
 from tests.modules.fake_upstream import FakeUpstream, Recorded, Reply
@@ -167,7 +168,8 @@ def test_base_url_setting_targets_an_openai_compatible_server(fake: FakeUpstream
 def test_header_key_beats_env_key_and_env_key_is_the_fallback(fake: FakeUpstream) -> None:
     env = {"OPENAI_APIKEY": ENV_KEY}
     embed(["x"], {}, via(fake), env)
-    embed(["x"], {}, {"X-Openai-Baseurl": fake.url}, env)
+    # the server's own key goes only to the base URL the collection names, never to a request-supplied one
+    embed(["x"], {"baseURL": fake.url}, {}, env)
     assert [r.headers["authorization"] for r in fake.requests] == [f"Bearer {KEY}", f"Bearer {ENV_KEY}"]
 
 
@@ -196,13 +198,13 @@ def test_azure_url_api_key_header_and_body(fake: FakeUpstream) -> None:
 
 
 def test_azure_default_host_is_built_from_the_resource_name() -> None:
-    settings = OpenAISettings.from_config({**DEFAULTS, "resourceName": "myres", "deploymentId": "dep"})
-    assert settings.is_azure  # both names set implies Azure, as in Weaviate
-    url = asyncio.run(OpenAIVectorizer()._url(settings, ModuleContext()))
+    client = OpenAIClient()
+    settings = {**DEFAULTS, "resourceName": "myres", "deploymentId": "dep", "apiVersion": "2024-02-01"}
+    assert OpenAISettings.from_config(settings).is_azure  # both names set implies Azure, as in Weaviate
+    url = client.url(client.base_url(settings), "/v1/embeddings", settings)
     assert url == "https://myres.openai.azure.com/openai/deployments/dep/embeddings?api-version=2024-02-01"
-    resourced = ModuleContext(headers={"X-Azure-Resource-Name": "otherres"})
-    url = asyncio.run(OpenAIVectorizer()._url(settings, resourced))
-    assert url.startswith("https://otherres.openai.azure.com/")
+    resourced = client.for_request(ModuleContext(headers={"X-Azure-Resource-Name": "otherres"}), settings)
+    assert client.base_url(resourced) == "https://otherres.openai.azure.com"
 
 
 def test_answers_are_put_back_in_input_order_by_index(fake: FakeUpstream) -> None:

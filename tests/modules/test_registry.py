@@ -100,7 +100,7 @@ def test_modules_are_imported_only_when_used() -> None:
         "r = Registry.from_env({'ENABLE_MODULES': 'text2vec-transformers,reranker-transformers'})\n"
         "assert r.is_enabled('text2vec-transformers') and r.is_enabled('reranker-transformers')\n"
         "r.enabled_hint('reranker-dummy')\n"
-        "loaded = [m for m in sys.modules if m.startswith(('modules.transformers', 'onnxruntime'))]\n"
+        "loaded = [m for m in sys.modules if m.startswith(('onnxruntime', 'tokenizers'))]\n"
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parents[2], timeout=60)
