@@ -247,9 +247,31 @@ def test_class_name_first_letter_is_capitalised():
     assert make({"class": "article_2"})["class"] == "Article_2"
 
 
-@pytest.mark.parametrize("name", ["1abc", "Ab-c", "A b", "Ä", "A" * 256, "_x"])
+@pytest.mark.parametrize("name", ["1abc", "Ab-c", "A b", "Ä", "A" * 256, "_x", "Abc\n", "abc\n", "\nAbc"])
 def test_invalid_class_names_are_refused(name):
     refused({"class": name}, "not a valid class name")
+
+
+def test_name_errors_read_as_weaviate_writes_them():
+    assert refused({"class": "Ab-c"}) == "'Ab-c' is not a valid class name"
+    assert refused({"class": "A" * 256}) == (
+        f"'{'A' * 256}' is not a valid class name. Name should not be longer than 255 characters"
+    )
+    assert refused({"class": "A", "properties": [{"name": "a\n", "dataType": ["text"]}]}) == (
+        "'a\n' is not a valid property name. Property names in Weaviate are restricted to valid GraphQL names, "
+        "which must be “/[_A-Za-z][_0-9A-Za-z]{0,230}/”"
+    )
+    nested = [{"name": "b\n", "dataType": ["text"]}]
+    assert refused(
+        {"class": "A", "properties": [{"name": "a", "dataType": ["object"], "nestedProperties": nested}]}
+    ) == (
+        "'b\n' is not a valid nested property name of 'a'. NestedProperty names in Weaviate are restricted to "
+        "valid GraphQL names, which must be “/[_A-Za-z][_0-9A-Za-z]*/”"
+    )
+    assert refused({"class": "A", "vectorConfig": {"v\n": {}}}).endswith(
+        'class.VectorConfig target vector name "v\\n" is not valid, in Weaviate target vector names are '
+        "restricted to valid GraphQL names, which must be “/[_A-Za-z][_0-9A-Za-z]{0,229}/”."
+    )
 
 
 @pytest.mark.parametrize("body", [{}, {"class": ""}, {"class": 5}])
@@ -262,7 +284,7 @@ def test_property_names_are_stored_with_a_lower_case_first_letter():
     assert out["properties"][0]["name"] == "title"
 
 
-@pytest.mark.parametrize("name", ["1x", "a-b", "a b", "é", "a" * 232])
+@pytest.mark.parametrize("name", ["1x", "a-b", "a b", "é", "a" * 232, "a\n", "A\n", "a\r"])
 def test_invalid_property_names_are_refused(name):
     refused({"class": "A", "properties": [{"name": name, "dataType": ["text"]}]}, "not a valid property name")
 
@@ -453,6 +475,7 @@ def test_nested_properties_get_their_defaults_recursively():
         ([{"name": "t", "dataType": ["text"], "tokenization": "trigram"}], "'trigram' is not allowed"),
         ([{"name": "b", "dataType": ["blob"], "indexFilterable": True}], "blob"),
         ([{"name": "a-b", "dataType": ["text"]}], "not a valid nested property name of 'p'"),
+        ([{"name": "a\n", "dataType": ["text"]}], "not a valid nested property name of 'p'"),
         ([{"name": "a", "dataType": ["int"]}, {"name": "a", "dataType": ["int"]}], "more than once"),
         ([{"name": "o", "dataType": ["object"]}], "property 'p.o': At least one nested property"),
     ],
@@ -894,6 +917,8 @@ def test_named_vectors_with_their_own_index_settings():
     ("body", "fragment"),
     [
         ({"vectorConfig": {"a-b": {}}}, 'target vector name "a-b" is not valid'),
+        ({"vectorConfig": {"a\n": {}}}, 'target vector name "a\\n" is not valid'),
+        ({"vectorConfig": {"a" * 231: {}}}, "should not be longer than 230 characters"),
         ({"vectorConfig": {"v": {"vectorizer": {"none": {}, "text2vec-openai": {}}}}}, "exactly one module"),
         ({"vectorConfig": {"v": {"vectorizer": "none"}}}, "exactly one module"),
         ({"vectorConfig": {"v": {"vectorizer": {"text2vec-cohere": {}}}}}, "ENABLE_MODULES"),

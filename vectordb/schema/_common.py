@@ -9,10 +9,15 @@ from typing import Any
 
 from vectordb.errors import UserError
 
-CLASS_NAME_RE = re.compile(r"^[A-Z][_0-9A-Za-z]{0,254}$")
-PROPERTY_NAME_RE = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,230}$")
-NESTED_PROPERTY_NAME_RE = re.compile(r"^[_A-Za-z][_0-9A-Za-z]*$")
-VECTOR_NAME_RE = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,230}$")
+# Weaviate's name patterns (entities/schema/validation.go), always applied with fullmatch: `$` would also
+# accept a trailing newline, and such a name breaks every GraphQL query.
+CLASS_NAME_RE = re.compile(r"[A-Z][_0-9A-Za-z]{0,254}")
+PROPERTY_NAME_RE = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,230}")
+NESTED_PROPERTY_NAME_RE = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")
+VECTOR_NAME_RE = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,229}")
+CLASS_NAME_MAX_LENGTH = 255
+PROPERTY_NAME_MAX_LENGTH = 231
+VECTOR_NAME_MAX_LENGTH = 230
 RESERVED_PROPERTY_NAMES = ("_additional", "_id", "id")
 
 # Vectorizer families whose modules write {"skip", "vectorizePropertyName"} into every property
@@ -33,6 +38,55 @@ def module_error(where: str, module: str, exc: Exception) -> UserError:
     if not message.startswith(f"module '{module}'"):
         message = f"module '{module}': {message}"
     return fail(f"{where}: {message}")
+
+
+def check_class_name(name: str) -> str:
+    """`name` when it is a valid class name; otherwise Weaviate's 422."""
+    if len(name) > CLASS_NAME_MAX_LENGTH:
+        raise fail(
+            f"'{name}' is not a valid class name. Name should not be longer than {CLASS_NAME_MAX_LENGTH} characters"
+        )
+    if not CLASS_NAME_RE.fullmatch(name):
+        raise fail(f"'{name}' is not a valid class name")
+    return name
+
+
+def check_property_name(name: str) -> str:
+    if len(name) > PROPERTY_NAME_MAX_LENGTH:
+        raise fail(
+            f"'{name}' is not a valid property name. Name should not be longer than "
+            f"{PROPERTY_NAME_MAX_LENGTH} characters"
+        )
+    if not PROPERTY_NAME_RE.fullmatch(name):
+        raise fail(
+            f"'{name}' is not a valid property name. Property names in Weaviate are restricted to valid GraphQL "
+            f"names, which must be “/{PROPERTY_NAME_RE.pattern}/”"
+        )
+    return name
+
+
+def check_nested_property_name(name: Any, prefix: str) -> str:
+    if not isinstance(name, str) or not NESTED_PROPERTY_NAME_RE.fullmatch(name):
+        raise fail(
+            f"'{name}' is not a valid nested property name of '{prefix}'. NestedProperty names in Weaviate are "
+            f"restricted to valid GraphQL names, which must be “/{NESTED_PROPERTY_NAME_RE.pattern}/”"
+        )
+    return name
+
+
+def check_vector_name(name: str, where: str) -> str:
+    shown = json.dumps(name, ensure_ascii=False)
+    if len(name) > VECTOR_NAME_MAX_LENGTH:
+        raise fail(
+            f"{where}: class.VectorConfig target vector name {shown} is not valid. Target vector name should not "
+            f"be longer than {VECTOR_NAME_MAX_LENGTH} characters."
+        )
+    if not VECTOR_NAME_RE.fullmatch(name):
+        raise fail(
+            f"{where}: class.VectorConfig target vector name {shown} is not valid, in Weaviate target vector "
+            f"names are restricted to valid GraphQL names, which must be “/{VECTOR_NAME_RE.pattern}/”."
+        )
+    return name
 
 
 def upper_first(name: str) -> str:

@@ -11,9 +11,9 @@ from modules.weaviate_names import is_weaviate_module, not_implemented_message
 from vectordb.config import Settings
 from vectordb.errors import UserError
 from vectordb.schema._common import (
-    CLASS_NAME_RE,
-    VECTOR_NAME_RE,
     as_dict,
+    check_class_name,
+    check_vector_name,
     fail,
     go_type,
     is_text_vectorizer,
@@ -141,11 +141,9 @@ def _named_vectors(raw: Any, modules: ModuleCatalog, settings: Settings, where: 
     out: dict[str, dict] = {}
     for name, cfg in vectors.items():
         w = f"{where}: vector '{name}'"
-        if not VECTOR_NAME_RE.match(name):
-            raise fail(
-                f'{where}: class.VectorConfig target vector name "{name}" is not valid; vector names must be '
-                f"valid GraphQL names, “/{VECTOR_NAME_RE.pattern[1:-1]}/”"
-            )
+        if not isinstance(name, str):
+            raise fail(f"{where}: vectorConfig keys must be vector names, got {go_type(name)}")
+        check_vector_name(name, where)
         cfg = as_dict(cfg, w)
         vectorizer = cfg.get("vectorizer")
         if vectorizer is None:
@@ -217,15 +215,7 @@ def _class_name(body: Mapping[str, Any]) -> str:
     name = body.get("class")
     if not isinstance(name, str) or not name:
         raise fail('class name is required: set "class" to a name such as "Article"')
-    name = upper_first(name)
-    if len(name) > 255:
-        raise fail(f"'{name}' is not a valid class name. Name should not be longer than 255 characters")
-    if not CLASS_NAME_RE.match(name):
-        raise fail(
-            f"'{name}' is not a valid class name; class names must match /{CLASS_NAME_RE.pattern[1:-1]}/ "
-            "(letters, digits and underscores, starting with a letter)"
-        )
-    return name
+    return check_class_name(upper_first(name))
 
 
 def normalize_class(body: Any, *, modules: ModuleCatalog, settings: Settings) -> dict:

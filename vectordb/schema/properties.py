@@ -7,10 +7,10 @@ from typing import Any
 
 from vectordb.schema._common import (
     CLASS_NAME_RE,
-    NESTED_PROPERTY_NAME_RE,
-    PROPERTY_NAME_RE,
     RESERVED_PROPERTY_NAMES,
     as_dict,
+    check_nested_property_name,
+    check_property_name,
     fail,
     go_type,
     lower_first,
@@ -67,7 +67,7 @@ def _parse_data_type(raw: Any, where: str) -> tuple[list[str], bool]:
         return [first], False
     targets: list[str] = []
     for name in raw:
-        if not CLASS_NAME_RE.match(name):
+        if not CLASS_NAME_RE.fullmatch(name):
             raise fail(
                 f"{where}: invalid dataType: {shown}: '{name}' is neither a primitive data type nor a valid "
                 "class name for a cross-reference"
@@ -213,12 +213,7 @@ def normalize_nested(raw: Any, prefix: str) -> list[dict]:
     for item in raw:
         item = as_dict(item, f"property '{prefix}': nested property")
         name = item.get("name")
-        if not isinstance(name, str) or not NESTED_PROPERTY_NAME_RE.match(name):
-            raise fail(
-                f"'{name}' is not a valid nested property name of '{prefix}'. NestedProperty names are "
-                "restricted to valid GraphQL names, which must be "
-                f"“/{NESTED_PROPERTY_NAME_RE.pattern[1:-1]}/”"
-            )
+        check_nested_property_name(name, prefix)
         where = f"property '{prefix}.{name}'"
         if name in seen:
             raise fail(f"{where}: nested property name is used more than once")
@@ -253,15 +248,7 @@ def normalize_property(raw: Any, class_name: str, module_defaults: Mapping[str, 
         raise fail(f"class '{class_name}': every property needs a non-empty 'name'")
     # Weaviate stores property names with a lower-case first letter and looks them up the same way.
     name = lower_first(name)
-    if not PROPERTY_NAME_RE.match(name):
-        if len(name) > 231:
-            raise fail(
-                f"'{name}' is not a valid property name. Name should not be longer than 231 characters"
-            )
-        raise fail(
-            f"'{name}' is not a valid property name. Property names are restricted to valid GraphQL names, "
-            f"which must be “/{PROPERTY_NAME_RE.pattern[1:-1]}/”"
-        )
+    check_property_name(name)
     if name in RESERVED_PROPERTY_NAMES:
         raise fail(f"'{name}' is a reserved property name")
     where = f"property '{name}'"

@@ -31,11 +31,26 @@ from vectordb.api.graphql import explore, inputs, resolvers, scalars
 
 log = logging.getLogger(__name__)
 
-_NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]*$")
+_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")
 
 
 def valid_name(name: Any) -> bool:
-    return isinstance(name, str) and bool(_NAME.match(name)) and not name.startswith("__")
+    # fullmatch: `$` would accept a trailing newline, which graphql-core then refuses for the whole schema
+    return isinstance(name, str) and bool(_NAME.fullmatch(name)) and not name.startswith("__")
+
+
+def _usable_classes(classes: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    """Classes whose names GraphQL accepts; one stored under an invalid name by an older version is left
+    out (and said so) rather than failing every query."""
+    out = {}
+    for class_def in classes:
+        name = class_def.get("class")
+        if valid_name(name):
+            out[name] = class_def
+        else:
+            log.warning("class %r has a name GraphQL does not allow; it is left out of the GraphQL schema "
+                        "(REST still serves it, and it can be deleted)", name)
+    return out
 
 
 def has_vectorizer(class_def: Mapping[str, Any]) -> bool:
@@ -167,7 +182,7 @@ class SchemaBuilder:
     """Builds one schema for a list of class definitions (GET /v1/schema's `classes`)."""
 
     def __init__(self, classes: Iterable[Mapping[str, Any]]) -> None:
-        self.classes = {c["class"]: c for c in classes if valid_name(c.get("class"))}
+        self.classes = _usable_classes(classes)
         self.objects: dict[str, GraphQLObjectType] = {}
         self.unions: dict[str, GraphQLUnionType] = {}
 
