@@ -737,8 +737,8 @@ class VectorIndex:
             self._reset()
             self._remove_stale_temp_files()
             if not self.meta_path.exists():
-                log.info("no snapshot for vector index %r in %s; it will be rebuilt",
-                         self.name, self.directory)
+                # Normal for an index never saved yet; the caller fills it from the store and says so then.
+                log.debug("vector index %r in %s has no snapshot yet", self.name, self.directory)
                 return False
             try:
                 self.snapshot_seq = self._load_snapshot()

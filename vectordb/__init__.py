@@ -6,6 +6,7 @@ Both return a `vectordb.client.Client` with the same API.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"  # the one home of the package version; pyproject.toml reads it from here
 
 DEFAULT_TIMEOUT = 60.0
+
+log = logging.getLogger(__name__)
 
 
 def connect(
@@ -48,6 +51,21 @@ def _env_value(value: Any) -> str:
     return str(value)
 
 
+def _default_to_the_local_model(env: dict[str, str]) -> None:
+    from vectordb.config import LOCAL_MODEL_DEFAULTS
+
+    # An empty value counts as unset, as `make serve`'s ${VAR:-default} does.
+    defaulted = {k: v for k, v in LOCAL_MODEL_DEFAULTS.items() if not env.get(k, "").strip()}
+    if not defaulted:
+        return
+    env.update(defaulted)
+    log.info(
+        "vectordb.open: the local model is on by default (%s); pass DEFAULT_VECTORIZER_MODULE='none' to store "
+        "only the vectors you bring",
+        ", ".join(f"{k}={v}" for k, v in defaulted.items()),
+    )
+
+
 def open(  # noqa: A001 - the public name
     path: str | os.PathLike[str], headers: dict[str, str] | None = None, **env_settings: Any
 ) -> Client:
@@ -55,7 +73,10 @@ def open(  # noqa: A001 - the public name
 
     Settings come from the environment (Weaviate's variable names) with `env_settings` laid over it, e.g.
     `vectordb.open("./data", ENABLE_MODULES="text2vec-openai", QUERY_MAXIMUM_RESULTS=5000)`. `headers` go to
-    modules as a server's X- request headers would (X-Openai-Api-Key, ...).
+    modules as a server's X- request headers would (X-Openai-Api-Key, ...). Unless they are set, ENABLE_MODULES
+    and DEFAULT_VECTORIZER_MODULE default to the local model as under `make serve` (config.LOCAL_MODEL_DEFAULTS):
+    collections that name no vectorizer embed their text in-process. `DEFAULT_VECTORIZER_MODULE="none"` keeps
+    only the vectors you bring.
     """
     from vectordb.client import Client
     from vectordb.client.embedded import EmbeddedTransport
@@ -64,6 +85,7 @@ def open(  # noqa: A001 - the public name
 
     env = {**os.environ, **{str(k): _env_value(v) for k, v in env_settings.items()}}
     env["PERSISTENCE_DATA_PATH"] = str(Path(path))
+    _default_to_the_local_model(env)
     return Client(EmbeddedTransport(Database(Settings.from_env(env)), headers=headers))
 
 

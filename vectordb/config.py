@@ -7,6 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+#: What `vectordb.open()` and `make serve` turn on when the environment names no modules (as Chroma's default
+#: embedding function): the local all-MiniLM-L6-v2 model, in-process, no network and no key.
+LOCAL_MODEL_DEFAULTS: Mapping[str, str] = {
+    "ENABLE_MODULES": "text2vec-transformers,reranker-transformers",
+    "DEFAULT_VECTORIZER_MODULE": "text2vec-transformers",
+}
+
 
 class ConfigError(ValueError):
     """A setting the server refuses to start with; auth messages are Weaviate's own."""
