@@ -10,14 +10,12 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_ready
 from vectordb.config import LOCAL_MODEL_DEFAULTS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,24 +53,18 @@ def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
     env = {**base_env(), **LOCAL_MODEL_DEFAULTS}
     command = [sys.executable, "-m", "vectordb", "serve", "--host", "127.0.0.1", "--port", str(port),
                "--data-dir", str(tmp_path / "data")]
-    proc = subprocess.Popen(command, env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    log = tmp_path / "server.log"  # a file, not a pipe: a full pipe would stall the server's logging
+    with log.open("w") as sink:
+        proc = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=sink, stderr=sink, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, proc.stderr.read() if proc.stderr else "the server exited"
-            try:
-                if httpx.get(f"{url}/v1/.well-known/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the server did not become ready"
-            time.sleep(0.1)
+        wait_ready(url, proc)
         yield url, proc
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=60)
+    assert "Traceback" not in log.read_text(), log.read_text()
 
 
 def run_curl(command: str, url: str) -> tuple[int, str]:

@@ -6,27 +6,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _wait_ready(url: str, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, proc.stderr.read() if proc.stderr else "server exited"
-        try:
-            if httpx.get(f"{url}/v1/.well-known/ready", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError("server did not become ready")
 
 
 def test_serve_reads_environment_and_saves_on_clean_stop(tmp_path):
@@ -38,7 +24,7 @@ def test_serve_reads_environment_and_saves_on_clean_stop(tmp_path):
                              "warning"], env=env, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(url, proc)
+        wait_ready(url, proc)
         with httpx.Client(base_url=url) as http:
             resp = http.post("/v1/objects", json={"class": "Nope"})
             assert resp.status_code == 422  # AUTOSCHEMA_ENABLED=false
@@ -58,7 +44,7 @@ def test_serve_reads_environment_and_saves_on_clean_stop(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "vectordb", "serve", "--port", str(port), "--data-dir",
                              str(other), "--log-level", "warning"], env=env, stderr=subprocess.PIPE, text=True)
     try:
-        _wait_ready(f"http://127.0.0.1:{port}", proc)
+        wait_ready(f"http://127.0.0.1:{port}", proc)
         assert (other / "collections").is_dir()
     finally:
         proc.send_signal(signal.SIGTERM)
