@@ -35,6 +35,14 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"environment variable {name} must be an integer, got {raw!r}") from exc
 
 
+def _header(env: Mapping[str, str], name: str, default: str) -> str:
+    """A value sent as an HTTP header on every answer: refused here rather than failing each request."""
+    value = env.get(name) or default
+    if not value.isascii() or not value.isprintable():
+        raise ConfigError(f"environment variable {name} must be printable ASCII (it is sent as an HTTP header)")
+    return value
+
+
 def _items(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     """A comma list kept whole (empty items included) so the auth checks see what Weaviate sees."""
     raw = env.get(name)
@@ -77,6 +85,21 @@ def _check_auth(env: Mapping[str, str], keys: tuple[str, ...], users: tuple[str,
                           "alternatively provide single user for all keys")
 
 
+# Weaviate's defaults for CORS_ALLOW_HEADERS: the headers its clients and modules send.
+CORS_ALLOW_HEADERS = (
+    "Content-Type, Authorization, Batch, X-Openai-Api-Key, X-Openai-Organization, X-Openai-Baseurl, "
+    "X-Anyscale-Baseurl, X-Anyscale-Api-Key, X-Cohere-Api-Key, X-Cohere-Baseurl, X-Huggingface-Api-Key, "
+    "X-Azure-Api-Key, X-Azure-Deployment-Id, X-Azure-Resource-Name, X-Azure-Concurrency, X-Azure-Block-Size, "
+    "X-Google-Api-Key, X-Google-Vertex-Api-Key, X-Google-Studio-Api-Key, X-Goog-Api-Key, X-Goog-Vertex-Api-Key, "
+    "X-Goog-Studio-Api-Key, X-Palm-Api-Key, X-Jinaai-Api-Key, X-Aws-Access-Key, X-Aws-Secret-Key, "
+    "X-Voyageai-Baseurl, X-Voyageai-Api-Key, X-Mistral-Baseurl, X-Mistral-Api-Key, X-Anthropic-Baseurl, "
+    "X-Anthropic-Api-Key, X-Databricks-Endpoint, X-Databricks-Token, X-Databricks-User-Agent, X-Friendli-Token, "
+    "X-Friendli-Baseurl, X-Weaviate-Api-Key, X-Weaviate-Cluster-Url, X-Weaviate-Client, X-Nvidia-Api-Key, "
+    "X-Nvidia-Baseurl, X-ContextualAI-Baseurl, X-ContextualAI-Api-Key, X-Digitalocean-Baseurl, "
+    "X-Digitalocean-Api-Key, X-Deepseek-Baseurl, X-Deepseek-Api-Key, X-Twelvelabs-Baseurl, X-Twelvelabs-Api-Key"
+)
+
+
 @dataclass(frozen=True)
 class Settings:
     data_path: Path = Path("./data")
@@ -93,6 +116,9 @@ class Settings:
     apikey_users: tuple[str, ...] = ()
     anonymous_access_enabled: bool = True
     max_request_body_bytes: int = 256 << 20
+    cors_allow_origin: str = "*"
+    cors_allow_methods: str = "*"
+    cors_allow_headers: str = CORS_ALLOW_HEADERS
     hnsw_snapshot_interval_seconds: int = 60
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -120,6 +146,9 @@ class Settings:
             apikey_users=users if apikey_enabled else (),
             anonymous_access_enabled=anonymous,
             max_request_body_bytes=_int(env, "VECTORDB_MAX_REQUEST_BODY_BYTES", 256 << 20),
+            cors_allow_origin=_header(env, "CORS_ALLOW_ORIGIN", "*"),
+            cors_allow_methods=_header(env, "CORS_ALLOW_METHODS", "*"),
+            cors_allow_headers=_header(env, "CORS_ALLOW_HEADERS", CORS_ALLOW_HEADERS),
             hnsw_snapshot_interval_seconds=_int(env, "VECTORDB_HNSW_SNAPSHOT_INTERVAL_SECONDS", 60),
             env=env,
         )

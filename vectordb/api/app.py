@@ -8,8 +8,9 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 
 from vectordb.api import routes_batch, routes_meta, routes_objects, routes_schema
+from vectordb.api.cors import Cors
 from vectordb.api.deps import check_api_key
-from vectordb.api.errors import install_error_handlers
+from vectordb.api.errors import install_error_handlers, path_methods
 from vectordb.api.graphql.router import router as graphql_router
 from vectordb.database import Database
 
@@ -28,9 +29,11 @@ def create_app(db: Database, *, close_on_shutdown: bool = False, listen_url: str
     app.state.db = db
     app.state.listen_url = listen_url
     install_error_handlers(app)
+    app.add_middleware(Cors, settings=db.settings)
     app.include_router(routes_meta.open_router)
     secured = [Depends(check_api_key)]
-    for router in (routes_meta.router, routes_schema.router, routes_objects.router, routes_batch.router):
+    routers = (routes_meta.router, routes_schema.router, routes_objects.router, routes_batch.router, graphql_router)
+    for router in routers:
         app.include_router(router, dependencies=secured)
-    app.include_router(graphql_router, dependencies=secured)
+    app.state.path_methods = path_methods([routes_meta.open_router, *routers])
     return app

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import orjson
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from modules.base import ModuleError
@@ -31,6 +33,22 @@ def error_response(status: int, message: str) -> JSON:
     return JSON(error_body(message), status_code=status)
 
 
+def path_methods(routers: list[APIRouter]) -> list[tuple[re.Pattern[str], frozenset[str]]]:
+    """Each route's path pattern and methods, read from the routers once, for the Allow header of a 405."""
+    return [(route.path_regex, frozenset(route.methods)) for router in routers for route in router.routes
+            if isinstance(route, APIRoute)]
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves on this path (Starlette's own Allow names only the first route's), and
+    OPTIONS, which the CORS layer answers everywhere."""
+    methods = {"OPTIONS"}
+    for pattern, route_methods in request.app.state.path_methods:
+        if pattern.match(request.url.path):
+            methods |= route_methods
+    return ", ".join(sorted(methods))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(UserError)
     async def _user_error(_: Request, exc: UserError) -> Response:
@@ -41,8 +59,12 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(exc.status if 400 <= exc.status < 600 else 500, exc.message)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_: Request, exc: StarletteHTTPException) -> Response:
-        return error_response(exc.status_code, str(exc.detail))
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        response = error_response(exc.status_code, str(exc.detail))
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:
+            response.headers["Allow"] = allowed_methods(request)
+        return response
 
     @app.exception_handler(Exception)
     async def _internal(_: Request, exc: Exception) -> Response:

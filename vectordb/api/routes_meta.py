@@ -46,11 +46,33 @@ async def meta(request: Request) -> Response:
     return JSON(await run_in_threadpool(get_db(request).meta, _hostname(request)))
 
 
-@router.get("/v1/")
-@router.get("/v1")
+_DOCS = "https://docs.weaviate.io/weaviate/api/rest#tag/"
+# Weaviate's /v1 list, less classifications (not served here).
+_LINKS = [
+    {"name": "Meta information about this instance/cluster", "href": "/v1/meta"},
+    {"name": "view complete schema", "href": "/v1/schema", "documentationHref": _DOCS + "schema"},
+    {"name": "CRUD schema", "href": "/v1/schema{/:className}", "documentationHref": _DOCS + "schema"},
+    {"name": "CRUD objects", "href": "/v1/objects{/:id}", "documentationHref": _DOCS + "objects"},
+    {"name": "check if Weaviate is live (returns 200 on GET when live)", "href": "/v1/.well-known/live",
+     "documentationHref": _DOCS + "well-known"},
+    {"name": "check if Weaviate is ready (returns 200 on GET when ready)", "href": "/v1/.well-known/ready",
+     "documentationHref": _DOCS + "well-known"},
+    {"name": "view link to openid configuration (returns 404 on GET if no openid is configured)",
+     "href": "/v1/.well-known/openid-configuration", "documentationHref": _DOCS + "well-known"},
+]
+
+
+@open_router.get("/")
+async def root() -> Response:
+    body = {"links": {"href": "/v1", "name": "api v1", "documentationHref": "https://docs.weaviate.io/weaviate"}}
+    return JSON(body, status_code=301, headers={"Location": "/v1"})
+
+
+# Open like Weaviate's: a client discovers the API before it has a key.
+@open_router.get("/v1/")
+@open_router.get("/v1")
 async def links() -> Response:
-    names = ["meta", "schema", "objects", "batch", "graphql", "nodes"]
-    return JSON({"links": [{"name": n, "href": f"/v1/{n}", "documentationHref": ""} for n in names]})
+    return JSON({"links": _LINKS})
 
 
 @router.get("/v1/nodes")
