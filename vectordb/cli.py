@@ -17,6 +17,7 @@ def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from vectordb.api.app import create_app
+    from vectordb.api.grpc.server import GrpcServer
     from vectordb.api.startup import listen_url, startup_report
     from vectordb.database import Database
 
@@ -29,10 +30,14 @@ def _serve(args: argparse.Namespace) -> None:
         log.error("refusing to start: %s", exc)
         raise SystemExit(1) from None
     db = Database(settings)
-    listening = {"REST": listen_url(args.host, args.port)}
+    grpc_server = GrpcServer(db, args.host, args.grpc_port).start()
+    listening = {"REST": listen_url(args.host, args.port), "gRPC": listen_url(args.host, grpc_server.port, "grpc")}
     app = create_app(db, close_on_shutdown=True, listen_url=listening["REST"])
     log.info("%s", startup_report(db, listening))
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, timeout_graceful_shutdown=10)
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, timeout_graceful_shutdown=10)
+    finally:
+        grpc_server.stop()
 
 
 def _inference(args: argparse.Namespace) -> None:
@@ -49,6 +54,8 @@ def main(argv: list[str] | None = None) -> None:
     serve = sub.add_parser("serve", help="run the Weaviate-compatible REST/GraphQL server")
     serve.add_argument("--host", default=os.environ.get("VECTORDB_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("VECTORDB_PORT", "8080")))
+    serve.add_argument("--grpc-port", type=int, default=int(os.environ.get("GRPC_PORT", "50051")),
+                       help="port of the gRPC API (weaviate.v1) on the same host (default: GRPC_PORT or 50051)")
     serve.add_argument("--data-dir", default=None, help="data directory (default: PERSISTENCE_DATA_PATH or ./data)")
     serve.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "info").lower())
     serve.set_defaults(run=_serve)

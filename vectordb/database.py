@@ -20,7 +20,9 @@ from vectordb.render import object_json
 
 log = logging.getLogger(__name__)
 
-VERSION = "1.28.0"
+# The Weaviate version the clients are told. weaviate-client 4 picks its wire forms from it: from 1.29 it
+# aggregates over gRPC (served here); from 1.36 it may stream batches over BatchStream (not served here).
+VERSION = "1.30.0"
 
 
 def capitalize_class(name: str) -> str:

@@ -19,7 +19,7 @@ def test_serve_reads_environment_and_saves_on_clean_stop(tmp_path):
     port = free_port()
     data = tmp_path / "data"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PERSISTENCE_DATA_PATH": str(data),
-           "QUERY_DEFAULTS_LIMIT": "3", "AUTOSCHEMA_ENABLED": "false"}
+           "QUERY_DEFAULTS_LIMIT": "3", "AUTOSCHEMA_ENABLED": "false", "GRPC_PORT": str(free_port())}
     proc = subprocess.Popen([sys.executable, "-m", "vectordb", "serve", "--port", str(port), "--log-level",
                              "warning"], env=env, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"

@@ -6,6 +6,7 @@ import hmac
 
 from fastapi import Request
 
+from vectordb.config import Settings
 from vectordb.database import Database
 from vectordb.errors import Unauthorized
 
@@ -15,11 +16,16 @@ def get_db(request: Request) -> Database:
 
 
 def check_api_key(request: Request) -> None:
-    """AUTHENTICATION_APIKEY_*: a Bearer key from the allowed list, unless anonymous access is on."""
-    settings = request.app.state.db.settings
+    authorize(request.app.state.db.settings, request.headers.get("authorization", ""))
+
+
+def authorize(settings: Settings, header: str) -> None:
+    """AUTHENTICATION_APIKEY_*: a Bearer key from the allowed list, unless anonymous access is on.
+
+    `header` is the Authorization header (REST) or the `authorization` metadata (gRPC).
+    """
     if not settings.apikey_enabled:
         return
-    header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         if settings.anonymous_access_enabled:

@@ -1,0 +1,84 @@
+"""The `weaviate.v1.Weaviate` servicer: authorize, translate, call Database, render. No query logic here."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import grpc
+
+from vectordb.api.deps import authorize
+from vectordb.api.grpc import aggregate, batch, search
+from vectordb.api.grpc.errors import ShuttingDown, status_of
+from vectordb.api.grpc.pb import search_get_pb2, tenants_pb2, weaviate_pb2_grpc
+from vectordb.api.grpc.reply import ReplyBuilder
+from vectordb.database import Database
+from vectordb.errors import UserError
+
+Handler = Callable[[Database, Any, Mapping[str, str]], Any]
+
+
+def module_headers(metadata: Mapping[str, str]) -> dict[str, str]:
+    """Metadata that carries module secrets and settings (x-openai-api-key, ...), as REST's X- headers do."""
+    return {k: v for k, v in metadata.items() if k.startswith("x-") and isinstance(v, str)}
+
+
+def run_search(db: Database, request: search_get_pb2.SearchRequest, headers: Mapping[str, str]
+               ) -> search_get_pb2.SearchReply:
+    started = time.perf_counter()
+
+    def lookup(name: str) -> Mapping[str, Any]:
+        return db.collection(name).class_def
+
+    query = search.search_request(request, lookup, headers)
+    results = db.search(query)
+    builder = ReplyBuilder(request, lookup, lambda cls, uid, vec: _fetch(db, cls, uid, vec))
+    return builder.reply(results, started, grouped=query.group_by is not None)
+
+
+def _fetch(db: Database, class_name: str | None, object_id: str, with_vector: bool) -> dict[str, Any] | None:
+    try:
+        return db.get_object(class_name, object_id, include_vector=with_vector)
+    except UserError:  # the target collection is gone
+        return None
+
+
+def tenants_get(db: Database, request: tenants_pb2.TenantsGetRequest, headers: Mapping[str, str]
+                ) -> tenants_pb2.TenantsGetReply:
+    del headers
+    coll = db.collection(request.collection)
+    # Multi-tenancy cannot be switched on here (schema refuses it), so every collection answers as
+    # Weaviate does for one without it.
+    raise UserError(f'multi-tenancy is not enabled for class "{coll.name}"')
+
+
+class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def _call(self, handler: Handler, request: Any, context: grpc.ServicerContext) -> Any:
+        metadata = {key.lower(): value for key, value in context.invocation_metadata()}
+        try:
+            if not self.db.ready:
+                raise ShuttingDown()
+            authorize(self.db.settings, metadata.get("authorization", ""))
+            return handler(self.db, request, module_headers(metadata))
+        except Exception as exc:
+            code, message = status_of(exc)
+            context.abort(code, message)
+
+    def Search(self, request: Any, context: grpc.ServicerContext) -> Any:  # noqa: N802 (the RPC's name)
+        return self._call(run_search, request, context)
+
+    def BatchObjects(self, request: Any, context: grpc.ServicerContext) -> Any:  # noqa: N802
+        return self._call(batch.batch_objects, request, context)
+
+    def BatchDelete(self, request: Any, context: grpc.ServicerContext) -> Any:  # noqa: N802
+        return self._call(batch.batch_delete, request, context)
+
+    def Aggregate(self, request: Any, context: grpc.ServicerContext) -> Any:  # noqa: N802
+        return self._call(aggregate.aggregate, request, context)
+
+    def TenantsGet(self, request: Any, context: grpc.ServicerContext) -> Any:  # noqa: N802
+        return self._call(tenants_get, request, context)

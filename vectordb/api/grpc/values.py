@@ -1,0 +1,170 @@
+"""Property values between the stored JSON form and weaviate.v1's typed messages.
+
+Out (search results): each value is encoded by its property's schema data type as a `properties.Value`
+(number arrays as packed float64, int arrays as packed int64). In (batch objects): the client's Struct plus
+its typed array fields become the same JSON-like dict a REST body carries; the schema then casts it (ints
+arrive as doubles) exactly as it does for REST.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+from google.protobuf import json_format
+
+from vectordb.api.grpc.pb import base_pb2, batch_pb2, properties_pb2
+from vectordb.errors import UserError
+
+Value = properties_pb2.Value
+_SCALAR_FIELDS = {
+    "text": "text_value", "string": "text_value", "int": "int_value", "number": "number_value",
+    "boolean": "bool_value", "date": "date_value", "uuid": "uuid_value", "blob": "blob_value",
+}  # fmt: skip
+
+
+def _guess_type(value: Any) -> str:
+    """For a value whose property the schema does not (yet) list: its JSON type."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, Mapping):
+        return "object"
+    if isinstance(value, list):
+        return f"{_guess_type(value[0])}[]" if value else "text[]"
+    return "text"
+
+
+def _phone(value: Mapping[str, Any]) -> properties_pb2.PhoneNumber:
+    return properties_pb2.PhoneNumber(
+        country_code=int(value.get("countryCode") or 0),
+        default_country=str(value.get("defaultCountry") or ""),
+        input=str(value.get("input") or ""),
+        international_formatted=str(value.get("internationalFormatted") or ""),
+        national=int(value.get("national") or 0),
+        national_formatted=str(value.get("nationalFormatted") or ""),
+        valid=bool(value.get("valid")),
+    )
+
+
+def _list(base: str, values: list[Any], nested: list[dict[str, Any]]) -> properties_pb2.ListValue:
+    if base == "int":
+        return properties_pb2.ListValue(int_values=properties_pb2.IntValues(
+            values=np.asarray(values, dtype="<i8").tobytes()))
+    if base == "number":
+        return properties_pb2.ListValue(number_values=properties_pb2.NumberValues(
+            values=np.asarray(values, dtype="<f8").tobytes()))
+    if base == "boolean":
+        return properties_pb2.ListValue(bool_values=properties_pb2.BoolValues(values=values))
+    if base == "date":
+        return properties_pb2.ListValue(date_values=properties_pb2.DateValues(values=values))
+    if base == "uuid":
+        return properties_pb2.ListValue(uuid_values=properties_pb2.UuidValues(values=values))
+    if base == "object":
+        return properties_pb2.ListValue(object_values=properties_pb2.ObjectValues(
+            values=[properties(v, nested) for v in values]))
+    return properties_pb2.ListValue(text_values=properties_pb2.TextValues(values=[str(v) for v in values]))
+
+
+def value(data_type: str, raw: Any, nested: list[dict[str, Any]] | None = None) -> properties_pb2.Value:
+    """One stored value as the typed Value of its schema data type ("text", "int[]", "object", ...)."""
+    if raw is None:
+        return Value(null_value=0)
+    nested = nested or []
+    if data_type.endswith("[]"):
+        return Value(list_value=_list(data_type[:-2], list(raw), nested))
+    if data_type == "geoCoordinates":
+        return Value(geo_value=properties_pb2.GeoCoordinate(
+            longitude=float(raw.get("longitude") or 0), latitude=float(raw.get("latitude") or 0)))
+    if data_type == "phoneNumber":
+        return Value(phone_value=_phone(raw))
+    if data_type == "object":
+        return Value(object_value=properties(raw, nested))
+    field = _SCALAR_FIELDS.get(data_type, "text_value")
+    if field == "text_value" and not isinstance(raw, str):
+        raw = str(raw)
+    return Value(**{field: raw})
+
+
+def properties(
+    values: Mapping[str, Any], schema_props: Iterable[Mapping[str, Any]], names: Iterable[str] | None = None
+) -> properties_pb2.Properties:
+    """A Properties message of the non-reference `values`; `names` selects some (a missing one is null)."""
+    types = {p["name"]: p for p in schema_props}
+    out = properties_pb2.Properties()
+    wanted = names if names is not None else [k for k in values if _returned_by_default(types.get(k))]
+    for name in wanted:
+        prop = types.get(name)
+        raw = values.get(name)
+        if prop is not None and is_reference(prop):
+            continue
+        data_type = (prop.get("dataType") or ["text"])[0] if prop is not None else _guess_type(raw)
+        out.fields[name].CopyFrom(value(data_type, raw, (prop or {}).get("nestedProperties")))
+    return out
+
+
+def _returned_by_default(prop: Mapping[str, Any] | None) -> bool:
+    # Weaviate leaves references and blobs out of "all properties".
+    return prop is None or not (is_reference(prop) or (prop.get("dataType") or [""])[0] == "blob")
+
+
+def is_reference(prop: Mapping[str, Any]) -> bool:
+    data_type = prop.get("dataType") or [""]
+    return bool(data_type[0][:1].isupper())
+
+
+# ---------------------------------------------------------------------------------------------------- in
+
+
+def _object_value(value: base_pb2.ObjectPropertiesValue) -> dict[str, Any]:
+    out: dict[str, Any] = json_format.MessageToDict(value.non_ref_properties) if value.HasField(
+        "non_ref_properties") else {}
+    _typed_arrays(value, out)
+    for prop in value.object_properties:
+        out[prop.prop_name] = _object_value(prop.value)
+    for prop in value.object_array_properties:
+        out[prop.prop_name] = [_object_value(v) for v in prop.values]
+    for name in value.empty_list_props:
+        out[name] = []
+    return out
+
+
+def _typed_arrays(message: Any, out: dict[str, Any]) -> None:
+    for prop in message.number_array_properties:
+        out[prop.prop_name] = (np.frombuffer(prop.values_bytes, dtype="<f8").tolist() if prop.values_bytes
+                               else list(prop.values))
+    for field in ("int_array_properties", "text_array_properties", "boolean_array_properties"):
+        for prop in getattr(message, field):
+            out[prop.prop_name] = list(prop.values)
+
+
+def _beacon(target: str | None, uuid: str) -> dict[str, str]:
+    return {"beacon": f"weaviate://localhost/{target}/{uuid}" if target else f"weaviate://localhost/{uuid}"}
+
+
+def batch_properties(message: batch_pb2.BatchObject.Properties, schema_props: Iterable[Mapping[str, Any]]
+                     ) -> dict[str, Any]:
+    """A BatchObject's properties as the JSON-like dict of a REST object body."""
+    out: dict[str, Any] = (json_format.MessageToDict(message.non_ref_properties)
+                           if message.HasField("non_ref_properties") else {})
+    _typed_arrays(message, out)
+    for prop in message.object_properties:
+        out[prop.prop_name] = _object_value(prop.value)
+    for prop in message.object_array_properties:
+        out[prop.prop_name] = [_object_value(v) for v in prop.values]
+    for name in message.empty_list_props:
+        out[name] = []
+    targets = {p["name"]: p.get("dataType") or [] for p in schema_props if is_reference(p)}
+    for ref in message.single_target_ref_props:
+        classes = targets.get(ref.prop_name)
+        if classes is None:
+            raise UserError(f"property '{ref.prop_name}' is not a reference property of this collection")
+        target = classes[0] if len(classes) == 1 else None
+        out[ref.prop_name] = [_beacon(target, u) for u in ref.uuids]
+    for ref in message.multi_target_ref_props:
+        out[ref.prop_name] = [_beacon(ref.target_collection, u) for u in ref.uuids]
+    return out
