@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AUTHENTICATION_", "AUTHORIZATION_"))}
-    return {**env, "PYTHONPATH": str(ROOT), "ENABLE_MODULES": "text2vec-openai", **extra}
+    # a free gRPC port: several servers may run on this machine at once
+    return {**env, "PYTHONPATH": str(ROOT), "ENABLE_MODULES": "text2vec-openai", "GRPC_PORT": str(free_port()),
+            **extra}
 
 
 def test_serve_refuses_mismatched_users_and_keys(tmp_path):
@@ -63,11 +65,12 @@ def test_serve_logs_one_block_and_meta_names_the_listen_address(tmp_path):
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
     text = log.read_text()
-    block = text[text.index(f"vectordb {vectordb.__version__} serving"):].splitlines()[:5]
+    block = text[text.index(f"vectordb {vectordb.__version__} serving"):].splitlines()[:6]
     assert block[1].split() == ["REST:", url]
-    assert block[2].split(None, 1) == ["auth:", "API keys on (2 key(s), 1 user(s)), anonymous access off"]
-    assert block[3].split() == ["modules:", "text2vec-openai"]
-    assert block[4].split() == ["data:", str(data.resolve())]
+    assert block[2].split() == ["gRPC:", f"grpc://127.0.0.1:{env['GRPC_PORT']}"]
+    assert block[3].split(None, 1) == ["auth:", "API keys on (2 key(s), 1 user(s)), anonymous access off"]
+    assert block[4].split() == ["modules:", "text2vec-openai"]
+    assert block[5].split() == ["data:", str(data.resolve())]
     assert "key-one" not in text and "key-two" not in text
 
 
