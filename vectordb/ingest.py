@@ -6,7 +6,6 @@ concerns, and nothing of them is stored.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid as uuidlib
 from collections.abc import Mapping
@@ -20,14 +19,12 @@ from vectordb.collection import Collection, Write, new_uuid
 from vectordb.errors import UserError
 from vectordb.spaces import LEGACY, VectorSpace
 from vectordb.vectorize import object_text
+from vectordb.vectorize_batch import vectorize_packed
 
 if TYPE_CHECKING:
     from vectordb.database import Database
 
 log = logging.getLogger(__name__)
-
-DEFAULT_MODULE_BATCH = 64
-MODULE_CONCURRENCY = 4
 
 
 def parse_id(raw: Any) -> str:
@@ -195,19 +192,15 @@ class Ingest:
             for w, _ in todo:
                 w.error = exc.message
             return
-        size = max(1, int(getattr(module, "max_batch", DEFAULT_MODULE_BATCH)))
-        chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-
-        async def run_all() -> list[list[np.ndarray] | BaseException]:
-            gate = asyncio.Semaphore(MODULE_CONCURRENCY)
-
-            async def one(chunk: list[tuple[Write, str]]) -> list[np.ndarray]:
-                async with gate:
-                    return await module.vectorize([t for _, t in chunk], space.module_config, self.ctx)
-
-            return await asyncio.gather(*(one(c) for c in chunks), return_exceptions=True)
-
-        results = self.db.loop.run(run_all())
+        texts = [t for _, t in todo]
+        try:
+            packed = self.db.loop.run(vectorize_packed(module, texts, space.module_config, self.ctx))
+        except ModuleError as exc:
+            for w, _ in todo:
+                w.error = f"vectorize: {space.module}: {exc.message}"
+            return
+        chunks = [todo[start:end] for (start, end), _ in packed]
+        results = [result for _, result in packed]
         for chunk, result in zip(chunks, results, strict=True):
             if isinstance(result, BaseException):
                 message = result.message if isinstance(result, ModuleError) else f"{type(result).__name__}: {result}"
