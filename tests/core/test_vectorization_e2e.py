@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from modules.kit import BatchLimits
 from tests.conftest import make_settings
 from tests.modules.fake_upstream import FakeUpstream, Recorded, Reply
 from vectordb.database import Database
@@ -134,14 +135,11 @@ def test_failed_upstream_call_fails_only_its_objects(tmp_path, monkeypatch):
         db = Database(make_settings(tmp_path / "d", OPENAI_APIKEY="sk-test", ENABLE_MODULES="text2vec-openai",
                                     VECTORDB_MODULES_RETRY_ATTEMPTS="1"))
         try:
-            import vectordb.ingest as ingest
-
-            monkeypatch.setattr(ingest, "DEFAULT_MODULE_BATCH", 2)
             db.create_collection({"class": "Doc", "vectorizer": "text2vec-openai",
                                   "moduleConfig": {"text2vec-openai": {"baseURL": fake.url, "dimensions": 3}},
                                   "properties": [{"name": "text", "dataType": ["text"]}]})
             module = db.modules.vectorizer("text2vec-openai")
-            monkeypatch.setattr(module, "max_batch", 2, raising=False)
+            monkeypatch.setattr(module, "limits", BatchLimits(texts=2))
             texts = ["one", "two", "FAIL three", "four", "five", "six"]
             results = db.batch_objects([{"class": "Doc", "properties": {"text": t}} for t in texts])
             failed = [i for i, r in enumerate(results) if r["error"]]
