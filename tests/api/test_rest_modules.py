@@ -97,8 +97,8 @@ def test_openai_key_from_request_header(served):
 
 
 def test_module_config_of_modules_that_are_not_on_is_kept_and_refused_only_when_used(served):
-    http = served(ENABLE_MODULES="generative-dummy")
-    kept = {"generative-openai": {"model": "gpt-4o"}, "qna-openai": {}, "reranker-dummy": {}}
+    http = served(ENABLE_MODULES="generative-dummy", API_BASED_MODULES_DISABLED="true")
+    kept = {"generative-octoai": {"model": "m"}, "qna-openai": {}, "reranker-dummy": {}}
     resp = http.post("/v1/schema", json={"class": "A", "vectorizer": "none", "moduleConfig": kept,
                                          "properties": [{"name": "t", "dataType": ["text"]}]})
     assert resp.status_code == 200, resp.text
@@ -106,7 +106,7 @@ def test_module_config_of_modules_that_are_not_on_is_kept_and_refused_only_when_
     http.post("/v1/objects", json={"class": "A", "properties": {"t": "x"}, "vector": [1.0, 0.0]}).raise_for_status()
     generate = '{ Get { A { t _additional { generate(singleResult: {prompt: "say {t}"}) { singleResult } } } } }'
     errors = http.post("/v1/graphql", json={"query": generate}).json()["errors"]
-    assert "module 'generative-openai' is a Weaviate module that this server does not implement yet" in (
+    assert "module 'generative-octoai' is a Weaviate module that this server does not implement yet" in (
         errors[0]["message"]
     )
     rerank = '{ Get { A { t _additional { rerank(property: "t", query: "x") { score } } } } }'
@@ -120,3 +120,18 @@ def test_module_config_of_modules_that_are_not_on_is_kept_and_refused_only_when_
     )
     resp = http.post("/v1/schema", json={"class": "B", "vectorizer": "text2vec-contextionnary"})
     assert resp.status_code == 422 and "check the spelling" in message(resp)
+
+
+def test_a_query_uses_the_generative_and_reranker_modules_that_are_on(served):
+    http = served(ENABLE_MODULES="generative-dummy,reranker-dummy", API_BASED_MODULES_DISABLED="true")
+    config = {"generative-openai": {}, "generative-dummy": {}, "reranker-cohere": {}, "reranker-dummy": {}}
+    http.post("/v1/schema", json={"class": "A", "vectorizer": "none", "moduleConfig": config,
+                                  "properties": [{"name": "t", "dataType": ["text"]}]}).raise_for_status()
+    http.post("/v1/objects", json={"class": "A", "properties": {"t": "x"}, "vector": [1.0, 0.0]}).raise_for_status()
+    query = ('{ Get { A { t _additional { rerank(property: "t", query: "x") { score } '
+             'generate(singleResult: {prompt: "say {t}"}) { singleResult error } } } } }')
+    out = http.post("/v1/graphql", json={"query": query}).json()
+    assert "errors" not in out, out
+    extra = out["data"]["Get"]["A"][0]["_additional"]
+    assert extra["generate"]["singleResult"] and extra["generate"]["error"] is None
+    assert isinstance(extra["rerank"][0]["score"], float)

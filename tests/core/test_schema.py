@@ -571,8 +571,8 @@ def test_generative_settings_are_stored_as_given_and_validated_with_defaults():
             ['"text2vec-cohere" is not enabled', "ENABLE_MODULES"],
         ),
         (
-            {"vectorConfig": {"v": {"vectorizer": {"text2vec-google": {}}}}},
-            ["module 'text2vec-google' is a Weaviate module that this server does not implement yet"],
+            {"vectorConfig": {"v": {"vectorizer": {"text2vec-bigram": {}}}}},
+            ["module 'text2vec-bigram' is a Weaviate module that this server does not implement yet"],
         ),
         ({"vectorizer": 3}, ["module name string"]),
         (

@@ -256,11 +256,11 @@ def test_a_broken_plugin_is_reported_not_fatal(sample_installed: Path) -> None:
 def test_a_weaviate_module_this_server_lacks_is_named_as_such() -> None:
     registry = Registry.from_env({})
     with pytest.raises(ModuleError) as caught:
-        registry.generative("generative-anthropic")
+        registry.generative("generative-octoai")
     assert caught.value.status == 422
     assert caught.value.message.startswith(
-        "module 'generative-anthropic' is a Weaviate module that this server does not implement yet"
+        "module 'generative-octoai' is a Weaviate module that this server does not implement yet"
     )
     assert "text2vec-openai" in caught.value.message  # lists what is here
-    with pytest.raises(ModuleError, match="module 'generative-anthropics' is not present"):
-        registry.generative("generative-anthropics")
+    with pytest.raises(ModuleError, match="module 'generative-octoais' is not present"):
+        registry.generative("generative-octoais")

@@ -19,11 +19,16 @@ if TYPE_CHECKING:
 _PLACEHOLDER = re.compile(r"{([\w\s]*?)}")
 
 
-def _class_module(coll: Collection, capability: str) -> tuple[str, dict[str, Any]]:
-    """The collection's module of a capability, from its moduleConfig ("reranker-x" / "generative-x")."""
-    for name, config in (coll.class_def.get("moduleConfig") or {}).items():
-        if name.startswith(f"{capability}-"):
-            return name, dict(config or {})
+def _class_module(db: Database, coll: Collection, capability: str) -> tuple[str, dict[str, Any]]:
+    """The collection's module of a capability, from its moduleConfig ("reranker-x" / "generative-x").
+
+    moduleConfig may also keep settings of modules that are not on; like Weaviate, the first one that is on wins,
+    and only when none is on does the first named answer (and the caller's refusal says how to turn it on)."""
+    named = [(name, config) for name, config in (coll.class_def.get("moduleConfig") or {}).items()
+             if name.startswith(f"{capability}-")]
+    if named:
+        name, config = min(named, key=lambda item: not db.modules.is_enabled(item[0]))  # min keeps the first
+        return name, dict(config or {})
     example = "reranker-transformers" if capability == "reranker" else "generative-openai"
     raise UserError(
         f"collection {coll.name} has no {capability} module: add one to its moduleConfig, "
@@ -57,7 +62,7 @@ def rerank(db: Database, coll: Collection, req: SearchRequest, results: list[Sea
         raise UserError("rerank: 'query' is required when the search itself has no query text")
     if not results:
         return results
-    name, config = _class_module(coll, "reranker")
+    name, config = _class_module(db, coll, "reranker")
     ctx = ModuleContext(headers=dict(req.headers), env=db.settings.env)
     documents = [_text(r.properties.get(prop)) for r in results]
     try:
@@ -98,7 +103,7 @@ def generate(db: Database, coll: Collection, req: SearchRequest, results: list[S
         raise UserError("generate: give singleResult.prompt or groupedResult.task")
     if not results:
         return
-    name, config = _class_module(coll, "generative")
+    name, config = _class_module(db, coll, "generative")
     ctx = ModuleContext(headers=dict(req.headers), env=db.settings.env)
     try:
         module = db.modules.generative(name)
