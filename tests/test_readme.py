@@ -50,7 +50,7 @@ def base_env() -> dict[str, str]:
 def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
     """`vectordb serve` as `make serve` starts it (its modules, 127.0.0.1), data in tmp_path/data."""
     port = free_port()
-    env = {**base_env(), **LOCAL_MODEL_DEFAULTS}
+    env = {**base_env(), **LOCAL_MODEL_DEFAULTS, "GRPC_PORT": str(free_port())}
     command = [sys.executable, "-m", "vectordb", "serve", "--host", "127.0.0.1", "--port", str(port),
                "--data-dir", str(tmp_path / "data")]
     log = tmp_path / "server.log"  # a file, not a pipe: a full pipe would stall the server's logging
