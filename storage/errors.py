@@ -1,5 +1,20 @@
 """Errors raised by the storage layer."""
 
+from __future__ import annotations
+
+from pathlib import Path
+
 
 class StorageError(Exception):
     """Storage could not do what was asked; the message says why."""
+
+
+class DataDirLocked(StorageError):
+    """Another process (or another open database in this one) holds the data directory."""
+
+    def __init__(self, path: Path, pid: int | None, hint: str = "") -> None:
+        holder = f"process {pid}" if pid is not None else "another process (PID unknown)"
+        super().__init__(f"the data directory {path} is in use by {holder}; only one server or embedded "
+                         f"database may open it at a time{hint}")
+        self.path = path
+        self.pid = pid

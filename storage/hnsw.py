@@ -498,6 +498,11 @@ class VectorIndex:
         with self._lock.shared():
             return len(self._live)
 
+    def live_ids(self) -> BitMap:
+        """A copy of the doc ids that have a vector here."""
+        with self._lock.shared():
+            return BitMap(self._live)
+
     def _check_open(self) -> None:
         if self._closed:
             raise StorageError(f"the vector index {self.name or 'default'!r} is closed")

@@ -13,6 +13,7 @@ from typing import Any
 
 import lmdb
 import numpy as np
+from pyroaring import BitMap
 
 from storage.kv import KV, from_u64, pack, u64, unpack
 
@@ -165,6 +166,10 @@ class ObjectStore:
     def vector_count(self, txn: lmdb.Transaction, name: str) -> int:
         return txn.stat(self.vector_dbs[name])["entries"]
 
+    def vector_docids(self, txn: lmdb.Transaction, name: str) -> BitMap:
+        cursor = txn.cursor(db=self.vector_dbs[name])
+        return BitMap(from_u64(key) for key in cursor.iternext(keys=True, values=False))
+
     # change log ---------------------------------------------------------------------------------------
     def _log(self, txn: lmdb.Transaction, op: str, docid: int, name: str) -> None:
         seq = self._take(txn, _NEXT_SEQ, 1)
@@ -178,6 +183,15 @@ class ObjectStore:
             op, docid, name = unpack(cursor.value())
             yield from_u64(cursor.key()), op, docid, name
             found = cursor.next()
+
+    def replay_gap(self, txn: lmdb.Transaction, seq: int) -> str | None:
+        """Why replaying the log cannot bring an index saved at change `seq` level with the store, or None."""
+        last = self.last_seq(txn)
+        if seq > last:
+            return f"its snapshot is at change {seq}, ahead of the store's last change {last}"
+        if seq < last and txn.get(u64(seq + 1), db=self.log) is None:
+            return f"its snapshot is at change {seq} but the change log no longer reaches back to it"
+        return None
 
     def truncate_log(self, txn: lmdb.Transaction, upto: int) -> None:
         """Drop entries every snapshot already covers."""

@@ -78,6 +78,7 @@ def open(  # noqa: A001 - the public name
     collections that name no vectorizer embed their text in-process. `DEFAULT_VECTORIZER_MODULE="none"` keeps
     only the vectors you bring.
     """
+    from storage.errors import DataDirLocked
     from vectordb.client import Client
     from vectordb.client.embedded import EmbeddedTransport
     from vectordb.config import Settings
@@ -86,7 +87,13 @@ def open(  # noqa: A001 - the public name
     env = {**os.environ, **{str(k): _env_value(v) for k, v in env_settings.items()}}
     env["PERSISTENCE_DATA_PATH"] = str(Path(path))
     _default_to_the_local_model(env)
-    return Client(EmbeddedTransport(Database(Settings.from_env(env)), headers=headers))
+    try:
+        db = Database(Settings.from_env(env))
+    except DataDirLocked as exc:
+        raise DataDirLocked(exc.path, exc.pid, hint=(
+            "; to use the data of a running server, connect to it with vectordb.connect(url)"
+        )) from None
+    return Client(EmbeddedTransport(db, headers=headers))
 
 
 __all__ = ["__version__", "connect", "open"]

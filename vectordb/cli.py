@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    from storage.errors import DataDirLocked
     from vectordb.api.app import create_app
     from vectordb.api.grpc.server import GrpcServer
     from vectordb.api.startup import listen_url, startup_report
@@ -26,10 +27,10 @@ def _serve(args: argparse.Namespace) -> None:
         env["PERSISTENCE_DATA_PATH"] = args.data_dir
     try:
         settings = Settings.from_env(env)
-    except ConfigError as exc:
+        db = Database(settings)
+    except (ConfigError, DataDirLocked) as exc:
         log.error("refusing to start: %s", exc)
         raise SystemExit(1) from None
-    db = Database(settings)
     grpc_server = GrpcServer(db, args.host, args.grpc_port).start()
     listening = {"REST": listen_url(args.host, args.port), "gRPC": listen_url(args.host, grpc_server.port, "grpc")}
     app = create_app(db, close_on_shutdown=True, listen_url=listening["REST"])

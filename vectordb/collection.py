@@ -91,17 +91,29 @@ class Collection:
     def _open_index(self, space: VectorSpace) -> None:
         index = VectorIndex(self.path / "hnsw", space.name, self._index_config(space))
         with self.kv.read() as txn:
-            last = self.store.last_seq(txn)
-            if index.load() and index.snapshot_seq <= last:
-                replayed = self._replay(index, space.name, txn)
-                log.info("%s/%s: snapshot at seq %d, replayed %d changes", self.name, space.label,
-                         index.snapshot_seq, replayed)
-            else:
-                if index.snapshot_seq > last:
-                    log.warning("%s/%s: snapshot is ahead of the store; rebuilding", self.name, space.label)
+            # The index must prove it is level with LMDB, so that it can never silently miss objects.
+            if index.load():
+                unlevel = self.store.replay_gap(txn, index.snapshot_seq)
+                if unlevel is None:
+                    replayed = self._replay(index, space.name, txn)
+                    log.info("%s/%s: snapshot at seq %d, replayed %d changes", self.name, space.label,
+                             index.snapshot_seq, replayed)
+                    unlevel = self._unlevel(index, space.name, txn)
+                if unlevel is not None:
+                    log.warning("%s/%s: the vector index is not level with the store (%s); rebuilding it",
+                                self.name, space.label, unlevel)
                     index = VectorIndex(self.path / "hnsw", space.name, self._index_config(space))
+                    self._rebuild(index, space.name, txn)
+            else:
                 self._rebuild(index, space.name, txn)
         self.indexes[space.name] = index
+
+    def _unlevel(self, index: VectorIndex, name: str, txn: lmdb.Transaction) -> str | None:
+        held, stored = index.live_ids(), self.store.vector_docids(txn, name)
+        if held == stored:
+            return None
+        return (f"it holds {len(held)} vectors, the store {len(stored)}, "
+                f"{len(stored - held)} of them missing from it")
 
     def _replay(self, index: VectorIndex, name: str, txn: lmdb.Transaction) -> int:
         count = 0

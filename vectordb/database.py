@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from modules.registry import Registry
+from storage.locks import DirLock
 from vectordb import schema
 from vectordb.collection import Collection, Write
 from vectordb.config import Settings
@@ -41,16 +42,23 @@ class Database:
         self.modules = registry or Registry.from_env(self.settings.env)
         self.initial_map_size = initial_map_size
         self.path = Path(self.settings.data_path)
+        self._dir_lock = DirLock(self.path)
         self.collections_dir = self.path / "collections"
-        self.collections_dir.mkdir(parents=True, exist_ok=True)
-        self.loop = LoopThread()
         self.schema_lock = threading.RLock()
         self.schema_version = 0
         self.collections: dict[str, Collection] = {}
-        for child in sorted(self.collections_dir.iterdir()):
-            if child.is_dir():
-                coll = Collection(self, child)
-                self.collections[coll.name] = coll
+        try:
+            self.collections_dir.mkdir(parents=True, exist_ok=True)
+            for child in sorted(self.collections_dir.iterdir()):
+                if child.is_dir():
+                    coll = Collection(self, child)
+                    self.collections[coll.name] = coll
+        except BaseException:
+            for coll in self.collections.values():
+                coll.close(snapshot=False)
+            self._dir_lock.release()
+            raise
+        self.loop = LoopThread()
         self._stop = threading.Event()
         self._snapshotter = threading.Thread(target=self._snapshot_loop, name="vectordb-snapshots", daemon=True)
         self._snapshotter.start()
@@ -77,6 +85,7 @@ class Database:
                 coll.close()
             self.collections.clear()
         self.loop.close()
+        self._dir_lock.release()
 
     def __enter__(self) -> Database:
         return self
