@@ -12,6 +12,7 @@ from vectordb.api.cors import Cors
 from vectordb.api.deps import check_api_key
 from vectordb.api.errors import install_error_handlers, path_methods
 from vectordb.api.graphql.router import router as graphql_router
+from vectordb.api.openapi import install_openapi
 from vectordb.database import Database
 
 
@@ -25,7 +26,8 @@ def create_app(db: Database, *, close_on_shutdown: bool = False, listen_url: str
         if close_on_shutdown:
             db.close()
 
-    app = FastAPI(title="vectordb", lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
+    app = FastAPI(title="vectordb", lifespan=lifespan, openapi_url="/openapi.json", docs_url="/docs", redoc_url=None)
+    install_openapi(app)
     app.state.db = db
     app.state.listen_url = listen_url
     install_error_handlers(app)

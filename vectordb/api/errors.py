@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -53,6 +54,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(UserError)
     async def _user_error(_: Request, exc: UserError) -> Response:
         return error_response(exc.status, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_param(_: Request, exc: RequestValidationError) -> Response:
+        # FastAPI's own checks of declared parameters, in Weaviate's shape rather than FastAPI's {"detail": ...}
+        problems = [f"invalid param '{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'body'}': {e.get('msg')}"
+                    for e in exc.errors()]
+        return error_response(422, "; ".join(problems) or "invalid request")
 
     @app.exception_handler(ModuleError)
     async def _module_error(_: Request, exc: ModuleError) -> Response:

@@ -10,6 +10,15 @@ from starlette.concurrency import run_in_threadpool
 from vectordb.api.body import module_headers, read_body
 from vectordb.api.deps import get_db
 from vectordb.api.errors import JSON, error_body
+from vectordb.api.models.batch import (
+    BatchDelete,
+    BatchDeleteResponse,
+    BatchObjects,
+    BatchReference,
+    BatchReferenceResponse,
+    ObjectsGetResponse,
+)
+from vectordb.api.openapi import BODY_ERRORS, doc
 from vectordb.database import Database
 from vectordb.errors import UserError
 from vectordb.references import parse_beacon
@@ -23,7 +32,8 @@ def _result(entry: dict[str, Any]) -> dict[str, Any]:
     return {"status": "SUCCESS"}
 
 
-@router.post("/v1/batch/objects")
+@router.post("/v1/batch/objects", **doc(body=BatchObjects, ok=list[ObjectsGetResponse], errors=BODY_ERRORS,
+                                         body_text="JSON, or msgpack with Content-Type: application/msgpack"))
 async def batch_objects(request: Request) -> Response:
     db = get_db(request)
     body = await read_body(request, db.settings.max_request_body_bytes)
@@ -46,7 +56,7 @@ async def batch_objects(request: Request) -> Response:
     return JSON(out)
 
 
-@router.delete("/v1/batch/objects")
+@router.delete("/v1/batch/objects", **doc(body=BatchDelete, ok=BatchDeleteResponse, errors=BODY_ERRORS))
 async def batch_delete(request: Request) -> Response:
     db = get_db(request)
     body = await read_body(request, db.settings.max_request_body_bytes)
@@ -75,7 +85,8 @@ def _one_reference(db: Database, ref: Any) -> None:
     db.reference_add(cls, object_id, prop, {"beacon": ref.get("to")})
 
 
-@router.post("/v1/batch/references")
+@router.post("/v1/batch/references", **doc(body=list[BatchReference], ok=list[BatchReferenceResponse],
+                                            errors=BODY_ERRORS))
 async def batch_references(request: Request) -> Response:
     db = get_db(request)
     body = await read_body(request, db.settings.max_request_body_bytes)

@@ -10,10 +10,19 @@ from starlette.concurrency import run_in_threadpool
 from vectordb.api.body import module_headers, read_body
 from vectordb.api.deps import get_db
 from vectordb.api.errors import JSON
+from vectordb.api.models.objects import Object, ObjectsListResponse, SingleRef
+from vectordb.api.openapi import BODY_ERRORS, doc, query_parameter
 from vectordb.errors import UserError
 from vectordb.ingest import parse_id
 
 router = APIRouter()
+
+READ_ERRORS = (400, 401, 422, 500)
+NO_OBJECT = {404: "no such object"}
+REF_ERRORS = (*BODY_ERRORS, 404)
+ADD_REF = doc(body=SingleRef, ok_text="added", errors=REF_ERRORS)
+REPLACE_REFS = doc(body=list[SingleRef], ok_text="replaced", errors=REF_ERRORS)
+DELETE_REF = doc(body=SingleRef, status=204, ok_text="deleted", errors=REF_ERRORS)
 
 
 def _includes_vector(include: str | None) -> bool:
@@ -50,14 +59,14 @@ async def _object_body(request: Request) -> dict[str, Any]:
     return body
 
 
-@router.post("/v1/objects")
+@router.post("/v1/objects", **doc(body=Object, ok=Object, ok_text="created", errors=BODY_ERRORS))
 async def create_object(request: Request) -> Response:
     db = get_db(request)
     body = await _object_body(request)
     return JSON(await run_in_threadpool(db.insert_object, body, module_headers(request)))
 
 
-@router.post("/v1/objects/validate")
+@router.post("/v1/objects/validate", **doc(body=Object, ok_text="valid", errors=BODY_ERRORS))
 async def validate_object(request: Request) -> Response:
     db = get_db(request)
     body = await _object_body(request)
@@ -65,7 +74,8 @@ async def validate_object(request: Request) -> Response:
     return Response(status_code=200)
 
 
-@router.get("/v1/objects")
+@router.get("/v1/objects", **doc(ok=ObjectsListResponse, errors=(400, 401, 404, 422, 500),
+                                  parameters=[query_parameter("class", "only objects of this collection")]))
 async def list_objects(
     request: Request,
     limit: str | None = None,
@@ -140,52 +150,56 @@ async def _patch(request: Request, class_name: str | None, object_id: str) -> Re
     return Response(status_code=204)
 
 
-@router.get("/v1/objects/{class_name}/{object_id}")
+@router.get("/v1/objects/{class_name}/{object_id}", **doc(ok=Object, errors=READ_ERRORS, empty=NO_OBJECT))
 async def get_object(request: Request, class_name: str, object_id: str, include: str | None = None) -> Response:
     return await _get(request, class_name, object_id, include)
 
 
-@router.get("/v1/objects/{object_id}")
+@router.get("/v1/objects/{object_id}", **doc(ok=Object, errors=READ_ERRORS, empty=NO_OBJECT))
 async def get_object_any(request: Request, object_id: str, include: str | None = None) -> Response:
     return await _get(request, None, object_id, include)
 
 
-@router.head("/v1/objects/{class_name}/{object_id}")
+@router.head("/v1/objects/{class_name}/{object_id}", **doc(status=204, ok_text="it exists", errors=READ_ERRORS,
+                                                           empty=NO_OBJECT))
 async def head_object(request: Request, class_name: str, object_id: str) -> Response:
     return await _head(request, class_name, object_id)
 
 
-@router.head("/v1/objects/{object_id}")
+@router.head("/v1/objects/{object_id}", **doc(status=204, ok_text="it exists", errors=READ_ERRORS, empty=NO_OBJECT))
 async def head_object_any(request: Request, object_id: str) -> Response:
     return await _head(request, None, object_id)
 
 
-@router.put("/v1/objects/{class_name}/{object_id}")
+@router.put("/v1/objects/{class_name}/{object_id}", **doc(body=Object, ok=Object, ok_text="replaced",
+                                                         errors=(*BODY_ERRORS, 404)))
 async def put_object(request: Request, class_name: str, object_id: str) -> Response:
     return await _put(request, class_name, object_id)
 
 
-@router.put("/v1/objects/{object_id}")
+@router.put("/v1/objects/{object_id}", **doc(body=Object, ok=Object, ok_text="replaced", errors=(*BODY_ERRORS, 404)))
 async def put_object_any(request: Request, object_id: str) -> Response:
     return await _put(request, None, object_id)
 
 
-@router.patch("/v1/objects/{class_name}/{object_id}")
+@router.patch("/v1/objects/{class_name}/{object_id}", **doc(body=Object, status=204, ok_text="merged",
+                                                           errors=(*BODY_ERRORS, 404)))
 async def patch_object(request: Request, class_name: str, object_id: str) -> Response:
     return await _patch(request, class_name, object_id)
 
 
-@router.patch("/v1/objects/{object_id}")
+@router.patch("/v1/objects/{object_id}", **doc(body=Object, status=204, ok_text="merged", errors=(*BODY_ERRORS, 404)))
 async def patch_object_any(request: Request, object_id: str) -> Response:
     return await _patch(request, None, object_id)
 
 
-@router.delete("/v1/objects/{class_name}/{object_id}")
+@router.delete("/v1/objects/{class_name}/{object_id}", **doc(status=204, ok_text="deleted", errors=READ_ERRORS,
+                                                             empty=NO_OBJECT))
 async def delete_object(request: Request, class_name: str, object_id: str) -> Response:
     return await _delete(request, class_name, object_id)
 
 
-@router.delete("/v1/objects/{object_id}")
+@router.delete("/v1/objects/{object_id}", **doc(status=204, ok_text="deleted", errors=READ_ERRORS, empty=NO_OBJECT))
 async def delete_object_any(request: Request, object_id: str) -> Response:
     return await _delete(request, None, object_id)
 
@@ -210,31 +224,31 @@ async def _reference(request: Request, class_name: str | None, object_id: str, p
     return Response(status_code=204 if how == "delete" else 200)
 
 
-@router.post("/v1/objects/{class_name}/{object_id}/references/{prop}")
+@router.post("/v1/objects/{class_name}/{object_id}/references/{prop}", **ADD_REF)
 async def add_reference(request: Request, class_name: str, object_id: str, prop: str) -> Response:
     return await _reference(request, class_name, object_id, prop, "add")
 
 
-@router.put("/v1/objects/{class_name}/{object_id}/references/{prop}")
+@router.put("/v1/objects/{class_name}/{object_id}/references/{prop}", **REPLACE_REFS)
 async def replace_references(request: Request, class_name: str, object_id: str, prop: str) -> Response:
     return await _reference(request, class_name, object_id, prop, "replace")
 
 
-@router.delete("/v1/objects/{class_name}/{object_id}/references/{prop}")
+@router.delete("/v1/objects/{class_name}/{object_id}/references/{prop}", **DELETE_REF)
 async def delete_reference(request: Request, class_name: str, object_id: str, prop: str) -> Response:
     return await _reference(request, class_name, object_id, prop, "delete")
 
 
-@router.post("/v1/objects/{object_id}/references/{prop}")
+@router.post("/v1/objects/{object_id}/references/{prop}", **ADD_REF)
 async def add_reference_any(request: Request, object_id: str, prop: str) -> Response:
     return await _reference(request, None, object_id, prop, "add")
 
 
-@router.put("/v1/objects/{object_id}/references/{prop}")
+@router.put("/v1/objects/{object_id}/references/{prop}", **REPLACE_REFS)
 async def replace_references_any(request: Request, object_id: str, prop: str) -> Response:
     return await _reference(request, None, object_id, prop, "replace")
 
 
-@router.delete("/v1/objects/{object_id}/references/{prop}")
+@router.delete("/v1/objects/{object_id}/references/{prop}", **DELETE_REF)
 async def delete_reference_any(request: Request, object_id: str, prop: str) -> Response:
     return await _reference(request, None, object_id, prop, "delete")

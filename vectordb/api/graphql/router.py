@@ -15,6 +15,8 @@ from vectordb.api.body import module_headers, read_body
 from vectordb.api.deps import get_db
 from vectordb.api.errors import JSON
 from vectordb.api.graphql.executor import GraphQLService
+from vectordb.api.models.graphql import GraphQLQuery, GraphQLResponse
+from vectordb.api.openapi import doc
 from vectordb.errors import UserError
 
 router = APIRouter()
@@ -48,7 +50,7 @@ def _check_query(body: Any) -> str | None:
     return None
 
 
-@router.post("/v1/graphql")
+@router.post("/v1/graphql", **doc(body=GraphQLQuery, ok=GraphQLResponse, errors=(401, 413, 422, 500)))
 async def graphql_query(request: Request) -> Response:
     body = await _body(request)
     problem = _check_query(body)
@@ -59,7 +61,7 @@ async def graphql_query(request: Request) -> Response:
     return JSON(result)
 
 
-@router.post("/v1/graphql/batch")
+@router.post("/v1/graphql/batch", **doc(body=list[GraphQLQuery], ok=list[GraphQLResponse], errors=(401, 413, 422, 500)))
 async def graphql_batch(request: Request) -> Response:
     body = await _body(request)
     if not isinstance(body, list):

@@ -1,0 +1,142 @@
+"""Fuzz the REST API: schemathesis against the server's own /openapi.json, counting the answers that are 5xx.
+
+    .venv/bin/python -m pip install -e ".[fuzz]"
+    .venv/bin/python benchmarks/fuzz_api.py                      # ~40 cases per operation, a few thousand requests
+    .venv/bin/python benchmarks/fuzz_api.py --examples 10 --seed 1
+
+A real server (`vectordb serve`, a fresh data directory, no modules that call out) is started on 127.0.0.1 and
+given one collection with objects, so that paths which name it reach past the lookup. Every request and answer is
+recorded (HAR); the script prints the number of requests, the 5xx by operation with one sample each, and exits 1
+when there is any 5xx or a dropped connection. Not part of `make test`: it takes minutes and its cases are random.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+CLASS = "Article"
+SEED_CLASS = {"class": CLASS, "vectorizer": "none", "properties": [
+    {"name": "title", "dataType": ["text"]}, {"name": "count", "dataType": ["int"]},
+    {"name": "tags", "dataType": ["text[]"]}, {"name": "author", "dataType": [CLASS]},
+]}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_server(data: Path, port: int, log: Path) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AUTHENTICATION_", "AUTHORIZATION_"))}
+    # no module that would call a provider: fuzzed classes may name any vectorizer
+    env.update({"PYTHONPATH": str(ROOT), "ENABLE_MODULES": "", "DEFAULT_VECTORIZER_MODULE": "none",
+                "OPENAI_APIKEY": "", "VECTORDB_MAX_REQUEST_BODY_BYTES": str(8 << 20)})
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "vectordb", "serve", "--port", str(port), "--data-dir",
+                                 str(data), "--log-level", "warning"], env=env, stdout=out, stderr=out)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the server exited at start:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/v1/.well-known/ready", timeout=1).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("the server did not become ready")
+
+
+def _seed(url: str) -> None:
+    with httpx.Client(base_url=url, timeout=30) as http:
+        http.post("/v1/schema", json=SEED_CLASS).raise_for_status()
+        objects = [{"class": CLASS, "id": f"00000000-0000-0000-0000-{i:012d}", "vector": [float(i), 1.0, 0.5],
+                    "properties": {"title": f"title {i}", "count": i, "tags": ["a", "b"]}} for i in range(1, 21)]
+        http.post("/v1/batch/objects", json={"objects": objects}).raise_for_status()
+
+
+def _operation(method: str, path: str, templates: list[str]) -> str:
+    """The spec's path template a request was made for, so the 5xx group by operation."""
+    for template in templates:
+        pattern = "^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path):
+            return f"{method} {template}"
+    return f"{method} {path}"
+
+
+def _summarize(har: Path) -> tuple[int, list[dict]]:
+    entries = json.loads(har.read_text())["log"]["entries"]
+    errors = [e for e in entries if e["response"]["status"] >= 500 or e["response"]["status"] == 0]
+    return len(entries), errors
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--examples", type=int, default=40, help="cases per operation and phase (default 40)")
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--keep", type=Path, default=None, help="keep the report and server log in this directory")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="vectordb-fuzz-")) if args.keep is None else args.keep
+    work.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = _start_server(work / "data", port, work / "server.log")
+    started = time.monotonic()
+    try:
+        _seed(url)
+        templates = list(httpx.get(f"{url}/openapi.json").json()["paths"])
+        har = work / "requests.har"
+        run = subprocess.run(
+            [sys.executable, "-m", "schemathesis.cli", "run", f"{url}/openapi.json",
+             "--checks", "not_a_server_error", "--max-examples", str(args.examples), "--seed", str(args.seed),
+             "--workers", str(args.workers), "--phases", "examples,coverage,fuzzing", "--no-shrink",
+             "--request-timeout", "30", "--suppress-health-check", "all", "--continue-on-failure",
+             "--report", "har", "--report-har-path", str(har), "--output-truncate", "true"],
+            capture_output=True, text=True,
+        )
+        alive = proc.poll() is None
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    seconds = time.monotonic() - started
+    if not har.exists():
+        print(run.stdout[-5000:], run.stderr[-5000:], sep="\n")
+        raise SystemExit("schemathesis wrote no report")
+    total, errors = _summarize(har)
+    by_operation: dict[str, list[dict]] = collections.defaultdict(list)
+    for entry in errors:
+        request = entry["request"]
+        path = httpx.URL(request["url"]).path
+        by_operation[_operation(request["method"], path, templates)].append(entry)
+    print(f"requests: {total}  5xx or dropped: {len(errors)}  server alive at the end: {alive}  "
+          f"time: {seconds:.0f}s  seed: {args.seed}  examples: {args.examples}")
+    for operation, entries in sorted(by_operation.items()):
+        sample = entries[0]
+        body = (sample["request"].get("postData") or {}).get("text", "")[:300]
+        answer = (sample["response"].get("content") or {}).get("text", "")[:300]
+        print(f"  {len(entries):4d}  {operation}\n        sent: {body}\n        got {sample['response']['status']}: "
+              f"{answer}")
+    print(f"report and server log: {work}")
+    return 1 if errors or not alive else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
