@@ -58,6 +58,7 @@ def parse_boosts(properties: list[str] | None) -> list[tuple[str, float]] | None
 
 def run_get(db: Database, req: SearchRequest) -> list[SearchResult]:
     coll = db.collection(req.collection)
+    check_tenant(coll, req.tenant)
     searches = [name for name in _SEARCHES if getattr(req, name) is not None]
     if len(searches) > 1:
         raise UserError(f"only one search operator per query is allowed, got {', '.join(searches)}")
@@ -108,6 +109,12 @@ def run_get(db: Database, req: SearchRequest) -> list[SearchResult]:
     if req.generate:
         additional.generate(db, coll, req, results)
     return results
+
+
+def check_tenant(coll: Collection, tenant: str | None) -> None:
+    """No collection has multi-tenancy here (the schema refuses it), so a tenant is an error, as in Weaviate."""
+    if tenant:
+        raise UserError(f"class {coll.name} has multi-tenancy disabled, but request was with tenant")
 
 
 def _hybrid_needs_vector(params: Mapping[str, Any]) -> bool:

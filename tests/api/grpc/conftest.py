@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 import weaviate
 
-from tests.conftest import Server, free_port
+from tests.conftest import Server, free_port, make_settings
 from vectordb.api.app import create_app
 from vectordb.api.grpc.server import GrpcServer
 from vectordb.database import Database
@@ -54,3 +54,13 @@ def servers(db: Database) -> Iterator[Servers]:
 def client(servers: Servers) -> Iterator[weaviate.WeaviateClient]:
     with servers.client() as connected:
         yield connected
+
+
+@pytest.fixture(scope="module")
+def module_servers(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Servers]:
+    """One server for a whole test module; the module sets its environment in SERVER_ENV."""
+    env = getattr(request.module, "SERVER_ENV", {})
+    database = Database(make_settings(tmp_path_factory.mktemp("grpc"), **env))
+    with Servers(database) as running:
+        yield running
+    database.close()

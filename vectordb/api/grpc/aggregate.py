@@ -88,8 +88,6 @@ def _grouped_by(path: list[str], value: str, class_def: Mapping[str, Any]) -> _R
 def aggregate(db: Database, request: aggregate_pb2.AggregateRequest, headers: Mapping[str, str]
               ) -> aggregate_pb2.AggregateReply:
     started = time.perf_counter()
-    if request.tenant:
-        raise UserError(f"class {request.collection} has multi-tenancy disabled, but request was with tenant")
     coll = db.collection(request.collection)
     fields, kinds, top = _fields(request)
     group_by = [request.group_by.property] if request.HasField("group_by") else None
@@ -102,6 +100,7 @@ def aggregate(db: Database, request: aggregate_pb2.AggregateRequest, headers: Ma
         group_by=group_by,
         limit=request.limit if request.HasField("limit") else None,
         object_limit=request.object_limit if request.HasField("object_limit") else None,
+        tenant=request.tenant or None,
         top_occurrences_limit=top,
         headers=dict(headers),
         **searches(request),
