@@ -52,7 +52,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
     port = free_port()
     env = {**base_env(), **LOCAL_MODEL_DEFAULTS, "GRPC_PORT": str(free_port())}
     command = [sys.executable, "-m", "vectordb", "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--data-dir", str(tmp_path / "data")]
+               "--grpc-port", str(free_port()), "--data-dir", str(tmp_path / "data")]
     log = tmp_path / "server.log"  # a file, not a pipe: a full pipe would stall the server's logging
     with log.open("w") as sink:
         proc = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=sink, stderr=sink, text=True)
