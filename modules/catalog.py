@@ -6,6 +6,8 @@ Importing a module class is cheap: heavy dependencies (onnxruntime, tokenizers) 
 
 from __future__ import annotations
 
+from modules.cohere.reranker import CohereReranker
+from modules.cohere.text2vec import CohereVectorizer
 from modules.dummy.generative import DummyGenerative
 from modules.dummy.reranker import DummyReranker
 from modules.openai.text2vec import OpenAIVectorizer
@@ -14,6 +16,8 @@ from modules.transformers.text2vec import TransformersVectorizer
 
 BUILTIN_MODULES: tuple[type, ...] = (
     OpenAIVectorizer,
+    CohereVectorizer,
+    CohereReranker,
     TransformersVectorizer,
     TransformersReranker,
     DummyReranker,

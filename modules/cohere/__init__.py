@@ -1,0 +1,1 @@
+"""Cohere: text2vec-cohere and reranker-cohere."""
