@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 
 import vectordb
+from modules.registry import Registry
 from tests.conftest import Server, free_port, make_settings
 from vectordb.api.app import create_app
 from vectordb.database import Database
@@ -69,7 +70,7 @@ def test_serve_logs_one_block_and_meta_names_the_listen_address(tmp_path):
     assert block[1].split() == ["REST:", url]
     assert block[2].split() == ["gRPC:", f"grpc://127.0.0.1:{env['GRPC_PORT']}"]
     assert block[3].split(None, 1) == ["auth:", "API keys on (2 key(s), 1 user(s)), anonymous access off"]
-    assert block[4].split() == ["modules:", "text2vec-openai"]
+    assert block[4].split(None, 1) == ["modules:", ", ".join(Registry.from_env(env).enabled())]
     assert block[5].split() == ["data:", str(data.resolve())]
     assert "key-one" not in text and "key-two" not in text
 
