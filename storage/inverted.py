@@ -50,6 +50,7 @@ from storage.tokenize import (
     tokenize,
     tokenize_with_wildcards,
 )
+from storage.wildcard import compile_like
 
 log = logging.getLogger(__name__)
 
@@ -524,8 +525,11 @@ class InvertedIndex:
             return result if result is not None else BitMap()
         return self._scan(txn, db, is_search, prefix, *bounds(self._encode_filter_value(info, value)))
 
-    def like(self, txn: Any, prop: str, pattern: str) -> BitMap:
-        """Docs with a token matching the pattern (`?` one character, `*` any run) for every pattern token."""
+    def like(self, txn: Any, prop: str, pattern: str, interrupt: Callable[[], None] | None = None) -> BitMap:
+        """Docs with a token matching the pattern (`?` one character, `*` any run) for every pattern token.
+
+        `interrupt` is called before each stored value is tested; it raises to stop a scan that runs too long.
+        """
         info, db, is_search = self._filter_source(prop, (TEXT,))
         tokens = tokenize_with_wildcards(str(pattern), info.tokenization)
         if not tokens:
@@ -533,8 +537,14 @@ class InvertedIndex:
         prefix = _prefix(prop)
         result: BitMap | None = None
         for token in dict.fromkeys(tokens):
-            regex = re.compile(re.escape(token).replace(r"\?", ".").replace(r"\*", ".*"))
+            matches = compile_like(token)
             literal = re.match(r"[^?*]*", token).group(0).encode()  # type: ignore[union-attr]
+
+            def match(value: bytes, matches: Callable[[str], bool] = matches) -> bool:
+                if interrupt is not None:
+                    interrupt()
+                return matches(value.decode())
+
             bm = self._scan(
                 txn,
                 db,
@@ -543,7 +553,7 @@ class InvertedIndex:
                 (literal, True) if literal else None,
                 None,
                 within=literal[:_TRUNC],
-                match=lambda v, r=regex: r.fullmatch(v.decode()) is not None,
+                match=match,
             )
             result = bm if result is None else result & bm
             if not result:

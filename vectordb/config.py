@@ -100,6 +100,27 @@ CORS_ALLOW_HEADERS = (
 )
 
 
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A duration in seconds, written as a number ("60") or as Weaviate writes durations ("60s", "500ms", "2m")."""
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    number = raw
+    for suffix, scale in (("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3600.0)):
+        if raw.endswith(suffix):
+            number, unit = raw[: -len(suffix)], scale
+            break
+    else:
+        unit = 1.0
+    try:
+        seconds = float(number) * unit
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0 or seconds == float("inf"):
+        raise ConfigError(f"environment variable {name} must be a duration such as 60, 60s or 500ms, got {raw!r}")
+    return seconds
+
+
 @dataclass(frozen=True)
 class Settings:
     data_path: Path = Path("./data")
@@ -120,6 +141,8 @@ class Settings:
     cors_allow_methods: str = "*"
     cors_allow_headers: str = CORS_ALLOW_HEADERS
     hnsw_snapshot_interval_seconds: int = 60
+    # Weaviate has no query timeout of its own; its HTTP --write-timeout (60s) bounds a request, so the same.
+    query_timeout_seconds: float = 60.0
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -150,6 +173,7 @@ class Settings:
             cors_allow_methods=_header(env, "CORS_ALLOW_METHODS", "*"),
             cors_allow_headers=_header(env, "CORS_ALLOW_HEADERS", CORS_ALLOW_HEADERS),
             hnsw_snapshot_interval_seconds=_int(env, "VECTORDB_HNSW_SNAPSHOT_INTERVAL_SECONDS", 60),
+            query_timeout_seconds=_seconds(env, "VECTORDB_QUERY_TIMEOUT", 60.0),
             env=env,
         )
         return replace(settings, **overrides) if overrides else settings

@@ -12,6 +12,7 @@ from vectordb.api.deps import get_db
 from vectordb.api.errors import JSON
 from vectordb.api.models.objects import Object, ObjectsListResponse, SingleRef
 from vectordb.api.openapi import BODY_ERRORS, doc, query_parameter
+from vectordb.api.query_runner import run_query
 from vectordb.errors import UserError
 from vectordb.ingest import parse_id
 
@@ -87,7 +88,8 @@ async def list_objects(
 ) -> Response:
     db = get_db(request)
     class_name = request.query_params.get("class") or None
-    result = await run_in_threadpool(
+    result = await run_query(
+        request,
         db.list_objects,
         class_name,
         limit=_int_param("limit", limit),

@@ -22,6 +22,7 @@ from typing import Any
 from pyroaring import BitMap
 
 from storage.inverted import CREATION_PROP, ID_PROP, RANGE_OPS, UPDATE_PROP, InvertedIndex, rfc3339_micros
+from vectordb.query.deadline import check_deadline
 
 ResolveRef = Callable[[str, dict], set[str]]
 
@@ -283,6 +284,7 @@ class _Evaluator:
         self.resolve_ref = resolve_ref
 
     def run(self, node: Node) -> BitMap:
+        check_deadline()
         if node.kind == "logical":
             # Every operand is evaluated, so an error in any of them surfaces whatever the others match.
             results = [self.run(c) for c in node.children]
@@ -313,7 +315,7 @@ class _Evaluator:
         if node.op in RANGE_OPS:
             return index.range(txn, node.prop, node.op, node.value)
         if node.op == "Like":
-            return index.like(txn, node.prop, node.value)
+            return index.like(txn, node.prop, node.value, interrupt=check_deadline)
         return index.contains(txn, node.prop, node.value, CONTAINS_OPS[node.op])
 
 

@@ -21,6 +21,7 @@ from vectordb.errors import UserError
 from vectordb.query import additional
 from vectordb.query import distance as dist
 from vectordb.query.autocut import autocut
+from vectordb.query.deadline import check_deadline
 from vectordb.query.fusion import fuse, hybrid_sets
 from vectordb.query.request import SearchRequest, SearchResult
 from vectordb.query.vectors import query_vector_for
@@ -103,7 +104,10 @@ def run_get(db: Database, req: SearchRequest) -> list[SearchResult]:
             results = _grouped(coll, txn, req, hits, space)
         else:
             hits = hits[req.offset : req.offset + limit]
-            results = [_result(coll, txn, h, req, space) for h in hits]
+            results = []
+            for h in hits:
+                check_deadline()
+                results.append(_result(coll, txn, h, req, space))
     if req.rerank:
         results = additional.rerank(db, coll, req, results)
     if req.generate:

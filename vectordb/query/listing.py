@@ -6,6 +6,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from vectordb.errors import UserError
+from vectordb.query.deadline import check_deadline
 from vectordb.render import object_json
 
 if TYPE_CHECKING:
@@ -48,9 +49,9 @@ def list_objects(
                     raise UserError(f"invalid param 'sort': {exc}") from exc
                 page = objs[offset : offset + limit] if class_name else objs
             else:
-                page = list(islice(coll.store.iterate(txn, after), offset if class_name else 0,
-                                   (offset + limit) if class_name else None))
+                page = list(islice(coll.store.iterate(txn, after), offset if class_name else 0, offset + limit))
             for obj in page:
+                check_deadline()
                 vectors = coll.store.vectors(txn, obj["docId"]) if include_vector else None
                 out.append(object_json(obj, vectors))
         if not class_name and len(out) >= offset + limit:

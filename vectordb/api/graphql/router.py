@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from vectordb.api.body import module_headers, read_body
 from vectordb.api.deps import get_db
@@ -17,7 +16,9 @@ from vectordb.api.errors import JSON
 from vectordb.api.graphql.executor import GraphQLService
 from vectordb.api.models.graphql import GraphQLQuery, GraphQLResponse
 from vectordb.api.openapi import doc
+from vectordb.api.query_runner import run_query
 from vectordb.errors import UserError
+from vectordb.query.deadline import QueryTimeout
 
 router = APIRouter()
 
@@ -57,7 +58,10 @@ async def graphql_query(request: Request) -> Response:
     if problem is not None:
         raise UserError(problem, 422)
     service = _service(request)
-    result = await run_in_threadpool(service.execute, body, module_headers(request))
+    try:
+        result = await run_query(request, service.execute, body, module_headers(request))
+    except QueryTimeout as exc:
+        return JSON({"errors": [{"message": exc.message}]})
     return JSON(result)
 
 
@@ -76,4 +80,7 @@ async def graphql_batch(request: Request) -> Response:
             out.append({"errors": [{"message": problem}]} if problem else service.execute(item, headers))
         return out
 
-    return JSON(await run_in_threadpool(run_all))
+    try:
+        return JSON(await run_query(request, run_all))
+    except QueryTimeout as exc:
+        return JSON([{"errors": [{"message": exc.message}]} for _ in body])
