@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 
 from vectordb.api import routes_batch, routes_meta, routes_objects, routes_schema
+from vectordb.api.access_log import install_access_log_redaction
 from vectordb.api.cors import Cors
 from vectordb.api.deps import check_api_key
 from vectordb.api.errors import install_error_handlers, path_methods
@@ -28,6 +29,7 @@ def create_app(db: Database, *, close_on_shutdown: bool = False, listen_url: str
 
     app = FastAPI(title="vectordb", lifespan=lifespan, openapi_url="/openapi.json", docs_url="/docs", redoc_url=None)
     install_openapi(app)
+    install_access_log_redaction()
     app.state.db = db
     app.state.listen_url = listen_url
     install_error_handlers(app)
