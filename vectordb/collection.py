@@ -13,6 +13,7 @@ import shutil
 import threading
 import time
 import uuid as uuidlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from storage.inverted import InvertedIndex
 from storage.kv import KV
 from storage.objects import DELETE, ObjectStore
 from vectordb.errors import NotFound, UserError
-from vectordb.spaces import VectorSpace, spaces
+from vectordb.spaces import VectorSpace, spaces, vector_problem
 
 if TYPE_CHECKING:
     from vectordb.database import Database
@@ -117,6 +118,7 @@ class Collection:
 
     def _replay(self, index: VectorIndex, name: str, txn: lmdb.Transaction) -> int:
         count = 0
+        unfit = 0
         for _seq, op, docid, vec_name in self.store.log_since(txn, index.snapshot_seq):
             if vec_name != name:
                 continue
@@ -126,17 +128,27 @@ class Collection:
                 continue
             # The store holds the newest vector; replaying it for an older entry is harmless.
             vector = self.store.vector(txn, name, docid)
+            if vector is not None and vector_problem(vector, index.dim) is not None:
+                unfit += 1
+                vector = None
             if vector is None:
                 index.delete([docid])
             else:
                 index.upsert(np.array([docid], dtype=np.uint64), vector[None, :])
+        self._warn_unfit(name, unfit, index.dim)
         return count
 
     def _rebuild(self, index: VectorIndex, name: str, txn: lmdb.Transaction) -> None:
-        total = 0
+        # Older versions could store vectors of several lengths; the most common one is the collection's.
+        lengths = Counter(len(vector) for _docid, vector in self.store.iterate_vectors(txn, name))
+        dim = lengths.most_common(1)[0][0] if lengths else None
+        total = unfit = 0
         ids: list[int] = []
         vecs: list[np.ndarray] = []
         for docid, vector in self.store.iterate_vectors(txn, name):
+            if vector_problem(vector, dim) is not None:
+                unfit += 1
+                continue
             ids.append(docid)
             vecs.append(vector)
             if len(ids) >= 10_000:
@@ -148,6 +160,16 @@ class Collection:
             total += len(ids)
         if total:
             log.info("%s/%s: rebuilt vector index from %d stored vectors", self.name, name or "default", total)
+        self._warn_unfit(name, unfit, dim)
+
+    def _warn_unfit(self, name: str, unfit: int, dim: int | None) -> None:
+        if unfit:
+            log.warning(
+                "%s/%s: %d stored vectors have NaN or infinity or a length other than %s (written by an older "
+                "version); their objects are kept but vector search does not find them until they are sent "
+                "again with a valid vector",
+                self.name, name or "default", unfit, dim,
+            )
 
     def snapshot(self) -> None:
         """Save every vector index and drop the change log they all cover."""
@@ -236,6 +258,7 @@ class Collection:
         write and that object is skipped; the others still commit.
         """
         with self.write_lock:
+            self._refuse_unfit_vectors(writes)
             ts = now_ms()
             applied: list[Write] = []
 
@@ -280,6 +303,21 @@ class Collection:
 
             self.kv.write(run)
             self._apply_to_indexes(applied)
+
+    def _refuse_unfit_vectors(self, writes: list[Write]) -> None:
+        """Set an error on each write carrying a vector its index could not take. Runs under the write lock,
+        so the first vector of an empty space fixes the length for every concurrent writer."""
+        for name, space in self.spaces.items():
+            expected = self.dimensions(name) if space.indexed else None
+            for w in writes:
+                vector = w.vectors.get(name)
+                if w.error is not None or vector is None:
+                    continue
+                problem = vector_problem(vector, expected)
+                if problem is not None:
+                    w.error = f"invalid object: vector '{space.label}' {problem}"
+                elif space.indexed and expected is None:
+                    expected = len(vector)
 
     def _indexed_props(self, obj: dict | None) -> dict | None:
         if obj is None:

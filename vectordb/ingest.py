@@ -17,7 +17,7 @@ from modules.base import ModuleContext, ModuleError
 from vectordb import schema
 from vectordb.collection import Collection, Write, new_uuid
 from vectordb.errors import UserError
-from vectordb.spaces import LEGACY, VectorSpace
+from vectordb.spaces import LEGACY, VectorSpace, vector_problem
 from vectordb.vectorize import object_text
 from vectordb.vectorize_batch import vectorize_packed
 
@@ -36,25 +36,33 @@ def parse_id(raw: Any) -> str:
         raise UserError(f"invalid object: id '{raw}' is not a valid uuid") from None
 
 
-def parse_vector(raw: Any, field: str) -> np.ndarray:
+def _flat_vector(raw: Any) -> np.ndarray:
+    """A flat float32 vector; ValueError saying what is wrong with `raw` otherwise. Whether its values are
+    finite and its length fits is the collection's check, made under its write lock."""
     if isinstance(raw, np.ndarray):
-        vector = raw.astype(np.float32, copy=False)
+        vector = raw
     elif isinstance(raw, bytes | bytearray | memoryview):
         # msgpack imports send vectors as packed little-endian float32
         if len(raw) % 4:
-            raise UserError(f"invalid object: '{field}' bytes are not a whole number of float32 values")
-        vector = np.frombuffer(raw, dtype="<f4").astype(np.float32)
+            raise ValueError("bytes are not a whole number of float32 values")
+        vector = np.frombuffer(raw, dtype="<f4")
     else:
         if not isinstance(raw, list | tuple) or not raw:
-            raise UserError(f"invalid object: '{field}' must be a non-empty list of numbers")
+            raise ValueError("must be a non-empty list of numbers")
         if any(isinstance(x, bool) or not isinstance(x, int | float) for x in raw):
-            raise UserError(f"invalid object: '{field}' must contain only numbers")
-        vector = np.asarray(raw, dtype=np.float32)
-    if vector.ndim != 1 or not vector.size:
-        raise UserError(f"invalid object: '{field}' must be a flat, non-empty list of numbers")
-    if not np.isfinite(vector).all():
-        raise UserError(f"invalid object: '{field}' contains NaN or infinity")
-    return vector
+            raise ValueError("must contain only numbers")
+        vector = np.asarray(raw)
+    if vector.ndim != 1 or not vector.size or vector.dtype.kind not in "iuf":
+        raise ValueError("must be a flat, non-empty list of numbers")
+    with np.errstate(over="ignore"):  # a float64 beyond float32's range becomes infinity, refused later
+        return vector.astype(np.float32)
+
+
+def parse_vector(raw: Any, field: str) -> np.ndarray:
+    try:
+        return _flat_vector(raw)
+    except ValueError as exc:
+        raise UserError(f"invalid object: '{field}' {exc}") from None
 
 
 def given_vectors(body: Mapping[str, Any], coll: Collection) -> dict[str, np.ndarray]:
@@ -103,7 +111,6 @@ class Ingest:
 
     def prepare(self, bodies: list[Mapping[str, Any]], *, mode: str) -> list[Write]:
         writes = [self._validate(i, body, mode) for i, body in enumerate(bodies)]
-        self._check_dimensions(writes)
         self._vectorize(writes, mode)
         return writes
 
@@ -134,23 +141,6 @@ class Ingest:
         except ValueError as exc:
             write.error = f"invalid object: {exc}"
         return write
-
-    def _check_dimensions(self, writes: list[Write]) -> None:
-        for name, space in self.coll.spaces.items():
-            if not space.indexed:
-                continue
-            expected = self.coll.dimensions(name)
-            for w in writes:
-                vector = w.vectors.get(name)
-                if w.error or vector is None:
-                    continue
-                if expected is None:
-                    expected = len(vector)
-                elif len(vector) != expected:
-                    w.error = (
-                        f"invalid object: vector '{space.label}' has length {len(vector)}, but this "
-                        f"collection's vectors have length {expected}"
-                    )
 
     # vectorization ---------------------------------------------------------------------------------
     def _vectorize(self, writes: list[Write], mode: str) -> None:
@@ -216,8 +206,14 @@ class Ingest:
                     )
                 continue
             for (w, _), vector in zip(chunk, result, strict=True):
-                w.vectors[space.name] = np.asarray(vector, dtype=np.float32)
-        self._check_dimensions([w for w, _ in todo])
+                try:
+                    w.vectors[space.name] = _flat_vector(vector)
+                except ValueError as exc:
+                    w.error = f"vectorize: {space.module}: the vector it returned {exc}"
+                    continue
+                problem = vector_problem(w.vectors[space.name], None)
+                if problem is not None:
+                    w.error = f"vectorize: {space.module}: the vector it returned {problem}"
 
     def _unchanged_vector(self, space: VectorSpace, w: Write, text: str) -> bool:
         found = self._stored_version(w.id)

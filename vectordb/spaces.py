@@ -8,7 +8,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 LEGACY = ""
+
+
+def vector_problem(vector: np.ndarray, length: int | None) -> str | None:
+    """Why a vector cannot go into an index whose vectors have `length` (None: it can, or the index is empty
+    and this vector fixes the length)."""
+    if not np.isfinite(vector).all():
+        return "contains NaN or infinity"
+    if length is not None and len(vector) != length:
+        return f"has length {len(vector)}, but this collection's vectors have length {length}"
+    return None
 
 
 @dataclass(frozen=True)
