@@ -24,6 +24,7 @@ from vectordb.query.autocut import autocut
 from vectordb.query.deadline import check_deadline
 from vectordb.query.fusion import fuse, hybrid_sets
 from vectordb.query.request import SearchRequest, SearchResult
+from vectordb.query.targets import multi_target_hits
 from vectordb.query.vectors import query_vector_for
 from vectordb.spaces import VectorSpace, resolve_target
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 # Below this many allowed docs a filtered fetch reads them by doc id instead of scanning every object.
 _DIRECT_FETCH_MAX = 50_000
 _SEARCHES = ("near_vector", "near_object", "near_text", "bm25", "hybrid")
+_OPERATORS = {"near_vector": "nearVector", "near_object": "nearObject", "near_text": "nearText"}
 
 
 @dataclass
@@ -78,18 +80,26 @@ def run_get(db: Database, req: SearchRequest) -> list[SearchResult]:
     search = searches[0] if searches else None
     space = None
     query_vector = None
+    several: tuple[list[VectorSpace], list[np.ndarray]] | None = None
     if search in ("near_vector", "near_object", "near_text") or (search == "hybrid"):
         params = getattr(req, search)
-        try:
-            space = resolve_target(coll.spaces, params.get("targetVectors"))
-        except ValueError as exc:
-            raise UserError(f"{search}: {exc}") from exc
-        if search != "hybrid" or _hybrid_needs_vector(params):
-            query_vector = query_vector_for(db, coll, space, search, params, req.headers)
+        targets = params.get("targetVectors") or []
+        if len(targets) > 1:
+            several = _several_targets(db, coll, req, search, params, targets)
+        else:
+            try:
+                space = resolve_target(coll.spaces, targets)
+            except ValueError as exc:
+                raise UserError(f"{search}: {exc}") from exc
+            if search != "hybrid" or _hybrid_needs_vector(params):
+                query_vector = query_vector_for(db, coll, space, search, params, req.headers)
     window = req.offset + limit
     with coll.reading() as txn:
         allow = coll.filter_docids(txn, req.where)
-        if search in ("near_vector", "near_object", "near_text"):
+        if several is not None:
+            found = multi_target_hits(coll, txn, *several, getattr(req, search), _OPERATORS[search], window, allow)
+            hits = [Hit(obj, distance=distance) for obj, distance in found]
+        elif search in ("near_vector", "near_object", "near_text"):
             hits = vector_hits(coll, txn, space, query_vector, getattr(req, search), search, window, allow)
         elif search == "bm25":
             hits = _bm25_hits(coll, txn, req.bm25, window, allow)
@@ -113,6 +123,21 @@ def run_get(db: Database, req: SearchRequest) -> list[SearchResult]:
     if req.generate:
         additional.generate(db, coll, req, results)
     return results
+
+
+def _several_targets(
+    db: Database, coll: Collection, req: SearchRequest, search: str, params: Mapping[str, Any], targets: list[str]
+) -> tuple[list[VectorSpace], list[np.ndarray]]:
+    """The spaces of several targetVectors and each one's query vector."""
+    if search == "hybrid":
+        raise UserError("hybrid: searching several targetVectors at once is not supported; name one")
+    spaces = []
+    for name in targets:
+        try:
+            spaces.append(resolve_target(coll.spaces, [name]))
+        except ValueError as exc:
+            raise UserError(f"{search}: {exc}") from exc
+    return spaces, [query_vector_for(db, coll, space, search, params, req.headers) for space in spaces]
 
 
 def check_tenant(coll: Collection, tenant: str | None) -> None:
@@ -147,7 +172,7 @@ def vector_hits(
     window: int,
     allow: BitMap | None,
 ) -> list[Hit]:
-    operator = {"near_vector": "nearVector", "near_object": "nearObject", "near_text": "nearText"}[search]
+    operator = _OPERATORS[search]
     try:
         bound = dist.max_distance(params, operator, _metric(space))
     except ValueError as exc:
