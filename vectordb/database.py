@@ -18,6 +18,7 @@ from vectordb.ingest import Ingest, parse_id
 from vectordb.loop import LoopThread
 from vectordb.references import reference_targets
 from vectordb.render import object_json
+from vectordb.tenancy import check_tenant
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +199,7 @@ class Database:
     def validate_object(self, body: Mapping[str, Any]) -> None:
         coll = self.collection(body.get("class") or "")
         parse_id(body.get("id"))
+        check_tenant(coll.name, body.get("tenant"))
         schema.validate_properties(coll.class_def, dict(body.get("properties") or {}), autoschema=False)
 
     def replace_object(
@@ -255,7 +257,8 @@ class Database:
             if ready:
                 coll.commit(ready, mode="upsert")
             for i, w in zip(positions, writes, strict=True):
-                results[i] = {"id": w.id, "class": name, "error": w.error, "properties": w.properties}
+                results[i] = {"id": w.id, "class": name, "error": w.error, "properties": w.properties,
+                              "stored": w.stored}
         return results
 
     def get_object(
@@ -371,7 +374,8 @@ class Database:
             "operationalMode": "ReadWrite",
         }
         if verbose:
-            node["shards"] = [
+            # Weaviate answers null, not [], when no collection has a shard.
+            node["shards"] = None if not colls else [
                 {
                     "name": "shard0",
                     "class": c.name,

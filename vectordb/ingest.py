@@ -18,6 +18,7 @@ from vectordb import schema
 from vectordb.collection import Collection, Write, new_uuid
 from vectordb.errors import UserError
 from vectordb.spaces import LEGACY, VectorSpace, vector_problem
+from vectordb.tenancy import check_tenant
 from vectordb.vectorize import object_text
 from vectordb.vectorize_batch import vectorize_packed
 
@@ -118,6 +119,7 @@ class Ingest:
         write = Write(position=position, id="", properties={})
         try:
             write.id = parse_id(body.get("id"))
+            check_tenant(self.coll.name, body.get("tenant"))
             props = body.get("properties")
             if props is None:
                 props = {}

@@ -19,9 +19,10 @@ from vectordb.api.models.batch import (
     ObjectsGetResponse,
 )
 from vectordb.api.openapi import BODY_ERRORS, doc
-from vectordb.database import Database
+from vectordb.database import Database, capitalize_class
 from vectordb.errors import UserError
 from vectordb.references import parse_beacon
+from vectordb.tenancy import check_tenant
 
 router = APIRouter()
 
@@ -51,6 +52,9 @@ async def batch_objects(request: Request) -> Response:
             echo["class"] = entry["class"]
             if entry.get("properties") is not None and not entry.get("error"):
                 echo["properties"] = entry["properties"]
+            if entry.get("stored") and not entry.get("error"):
+                echo["creationTimeUnix"] = entry["stored"]["creationTimeUnix"]
+                echo["lastUpdateTimeUnix"] = entry["stored"]["lastUpdateTimeUnix"]
         echo["result"] = _result(entry)
         out.append(echo)
     return JSON(out)
@@ -67,8 +71,9 @@ async def batch_delete(request: Request) -> Response:
     if output not in ("minimal", "verbose"):
         raise UserError(f"invalid param 'output': {output!r} is not minimal or verbose")
     dry_run = bool(body.get("dryRun", False))
-    if not match.get("class"):
-        raise UserError("invalid param 'match.class': a class is required")
+    if not match.get("class") or not isinstance(match["class"], str):
+        raise UserError("invalid param 'match.class': a class name is required")
+    check_tenant(capitalize_class(match["class"]), request.query_params.get("tenant"))
     results = await run_in_threadpool(
         db.batch_delete, match["class"], match.get("where"), dry_run=dry_run, verbose=output == "verbose"
     )
@@ -82,6 +87,7 @@ def _one_reference(db: Database, ref: Any) -> None:
     cls, object_id, prop = parse_beacon(ref.get("from"))
     if cls is None or prop is None:
         raise UserError(f"invalid 'from' {ref.get('from')!r}: expected weaviate://localhost/<Class>/<uuid>/<property>")
+    check_tenant(capitalize_class(cls), ref.get("tenant"))
     db.reference_add(cls, object_id, prop, {"beacon": ref.get("to")})
 
 

@@ -13,8 +13,10 @@ from vectordb.api.errors import JSON
 from vectordb.api.models.objects import Object, ObjectsListResponse, SingleRef
 from vectordb.api.openapi import BODY_ERRORS, doc, query_parameter
 from vectordb.api.query_runner import run_query
-from vectordb.errors import UserError
+from vectordb.database import capitalize_class
+from vectordb.errors import BadRequest, UserError
 from vectordb.ingest import parse_id
+from vectordb.tenancy import check_tenant
 
 router = APIRouter()
 
@@ -26,8 +28,18 @@ REPLACE_REFS = doc(body=list[SingleRef], ok_text="replaced", errors=REF_ERRORS)
 DELETE_REF = doc(body=SingleRef, status=204, ok_text="deleted", errors=REF_ERRORS)
 
 
+# The ?include values Weaviate knows without its contextionary-only modules.
+_INCLUDE = ("classification", "vector")
+
+
 def _includes_vector(include: str | None) -> bool:
-    return "vector" in {part.strip() for part in (include or "").split(",")}
+    if not include:
+        return False
+    parts = [part.strip() for part in include.split(",")]
+    for part in parts:
+        if part not in _INCLUDE:
+            raise BadRequest(f"unrecognized property '{part}' in ?include list")
+    return "vector" in parts
 
 
 def _sort_param(sort: str | None, order: str | None) -> list[dict[str, Any]]:
@@ -51,6 +63,14 @@ def _int_param(name: str, raw: str | None) -> int | None:
         return int(raw)
     except ValueError:
         raise UserError(f"invalid param '{name}': {raw!r} is not an integer", 400) from None
+
+
+def _refuse_tenant(request: Request, class_name: str | None) -> None:
+    """A ?tenant= names a tenant, and no collection here has multi-tenancy (Weaviate's 422)."""
+    tenant = request.query_params.get("tenant")
+    if tenant and not class_name:
+        raise UserError("invalid param 'tenant': no collection has multi-tenancy enabled")
+    check_tenant(capitalize_class(class_name or ""), tenant)
 
 
 async def _object_body(request: Request) -> dict[str, Any]:
@@ -88,6 +108,7 @@ async def list_objects(
 ) -> Response:
     db = get_db(request)
     class_name = request.query_params.get("class") or None
+    _refuse_tenant(request, class_name)
     result = await run_query(
         request,
         db.list_objects,
@@ -103,6 +124,7 @@ async def list_objects(
 
 async def _get(request: Request, class_name: str | None, object_id: str, include: str | None) -> Response:
     db = get_db(request)
+    _refuse_tenant(request, class_name)
     found = await run_in_threadpool(
         db.get_object, class_name, object_id, include_vector=_includes_vector(include)
     )
@@ -110,11 +132,13 @@ async def _get(request: Request, class_name: str | None, object_id: str, include
 
 
 async def _head(request: Request, class_name: str | None, object_id: str) -> Response:
+    _refuse_tenant(request, class_name)
     found = await run_in_threadpool(get_db(request).get_object, class_name, object_id)
     return Response(status_code=404 if found is None else 204)
 
 
 async def _delete(request: Request, class_name: str | None, object_id: str) -> Response:
+    _refuse_tenant(request, class_name)
     deleted = await run_in_threadpool(get_db(request).delete_object, class_name, object_id)
     return Response(status_code=204 if deleted else 404)
 
@@ -140,6 +164,7 @@ async def _put(request: Request, class_name: str | None, object_id: str) -> Resp
     if body.get("id") and parse_id(body["id"]) != object_id:
         raise UserError(f"invalid object: id '{body['id']}' in the body does not match '{object_id}' in the path")
     cls = _class_of(body, class_name, db, object_id)
+    _refuse_tenant(request, cls)
     return JSON(await run_in_threadpool(db.replace_object, cls, object_id, body, module_headers(request)))
 
 
@@ -148,6 +173,7 @@ async def _patch(request: Request, class_name: str | None, object_id: str) -> Re
     body = await _object_body(request)
     object_id = parse_id(object_id)
     cls = _class_of(body, class_name, db, object_id)
+    _refuse_tenant(request, cls)
     await run_in_threadpool(db.merge_object, cls, object_id, body, module_headers(request))
     return Response(status_code=204)
 
@@ -215,6 +241,7 @@ async def _reference(request: Request, class_name: str | None, object_id: str, p
         if found is None:
             raise UserError(f"no object with id '{object_id}'", 404)
         class_name = found["class"]
+    _refuse_tenant(request, class_name)
     if how == "replace":
         if not isinstance(body, list):
             raise UserError("the body must be a list of references ({\"beacon\": ...})")

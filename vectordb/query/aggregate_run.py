@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from vectordb.errors import UserError
 from vectordb.query.aggregate import aggregate
-from vectordb.query.get import check_tenant, hybrid_hits, vector_hits
+from vectordb.query.get import hybrid_hits, vector_hits
 from vectordb.query.request import AggregateRequest
 from vectordb.query.vectors import query_vector_for
 from vectordb.spaces import resolve_target
+from vectordb.tenancy import check_tenant
 
 if TYPE_CHECKING:
     from vectordb.database import Database
@@ -19,7 +20,7 @@ _SEARCHES = ("near_vector", "near_object", "near_text", "hybrid")
 
 def run_aggregate(db: Database, req: AggregateRequest) -> list[dict[str, Any]]:
     coll = db.collection(req.collection)
-    check_tenant(coll, req.tenant)
+    check_tenant(coll.name, req.tenant)
     searches = [name for name in _SEARCHES if getattr(req, name) is not None]
     if len(searches) > 1:
         raise UserError(f"only one search operator per aggregation is allowed, got {', '.join(searches)}")

@@ -27,6 +27,7 @@ from vectordb.query.request import SearchRequest, SearchResult
 from vectordb.query.targets import multi_target_hits
 from vectordb.query.vectors import query_vector_for
 from vectordb.spaces import VectorSpace, resolve_target
+from vectordb.tenancy import check_tenant
 
 if TYPE_CHECKING:
     from vectordb.database import Database
@@ -61,7 +62,7 @@ def parse_boosts(properties: list[str] | None) -> list[tuple[str, float]] | None
 
 def run_get(db: Database, req: SearchRequest) -> list[SearchResult]:
     coll = db.collection(req.collection)
-    check_tenant(coll, req.tenant)
+    check_tenant(coll.name, req.tenant)
     searches = [name for name in _SEARCHES if getattr(req, name) is not None]
     if len(searches) > 1:
         raise UserError(f"only one search operator per query is allowed, got {', '.join(searches)}")
@@ -138,12 +139,6 @@ def _several_targets(
         except ValueError as exc:
             raise UserError(f"{search}: {exc}") from exc
     return spaces, [query_vector_for(db, coll, space, search, params, req.headers) for space in spaces]
-
-
-def check_tenant(coll: Collection, tenant: str | None) -> None:
-    """No collection has multi-tenancy here (the schema refuses it), so a tenant is an error, as in Weaviate."""
-    if tenant:
-        raise UserError(f"class {coll.name} has multi-tenancy disabled, but request was with tenant")
 
 
 def _hybrid_needs_vector(params: Mapping[str, Any]) -> bool:
@@ -242,12 +237,17 @@ def hybrid_hits(
     side = max(window, db.settings.query_hybrid_maximum_results)
     dense = sparse = None
     objects: dict[str, dict[str, Any]] = {}
+    cutoff = params.get("maxVectorDistance")
+    within_cutoff: set[str] | None = None
     if alpha > 0:
-        vector_params = {"distance": params.get("maxVectorDistance")} if params.get("maxVectorDistance") else {}
+        vector_params = {"distance": cutoff} if cutoff is not None else {}
         dense = []
         for h in vector_hits(coll, txn, space, query_vector, vector_params, "near_vector", side, allow):
             objects[h.obj["id"]] = h.obj
             dense.append((h.obj["id"], h.distance))
+        if cutoff is not None:
+            # As Weaviate: with a vector cutoff, keyword hits beyond it are dropped too.
+            within_cutoff = {key for key, _ in dense}
     if alpha < 1:
         sparse = []
         query = params.get("query") or ""
@@ -255,6 +255,8 @@ def hybrid_hits(
             bm25_params = {"query": query, "properties": params.get("properties"),
                            "searchOperator": params.get("bm25SearchOperator")}
             for h in _bm25_hits(coll, txn, bm25_params, side, allow):
+                if within_cutoff is not None and h.obj["id"] not in within_cutoff:
+                    continue
                 objects[h.obj["id"]] = h.obj
                 sparse.append((h.obj["id"], h.score, h.explain or ""))
     fusion = params.get("fusionType") or "relativeScoreFusion"

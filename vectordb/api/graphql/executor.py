@@ -145,4 +145,5 @@ class GraphQLService:
 
 
 def _errors(errors: list[GraphQLError]) -> dict[str, Any]:
-    return ExecutionResult(data=None, errors=errors).formatted
+    # A request refused before execution has no `data` at all in Weaviate's answer (not `"data": null`).
+    return {"errors": [error.formatted for error in errors]}
