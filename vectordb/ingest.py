@@ -31,8 +31,12 @@ log = logging.getLogger(__name__)
 def parse_id(raw: Any) -> str:
     if raw is None or raw == "":
         return new_uuid()
+    if isinstance(raw, uuidlib.UUID):
+        return str(raw)
+    if not isinstance(raw, str):
+        raise UserError(f"invalid object: id must be a uuid string, got {type(raw).__name__}")
     try:
-        return str(uuidlib.UUID(str(raw)))
+        return str(uuidlib.UUID(raw))
     except ValueError:
         raise UserError(f"invalid object: id '{raw}' is not a valid uuid") from None
 

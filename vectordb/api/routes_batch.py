@@ -22,6 +22,7 @@ from vectordb.api.openapi import BODY_ERRORS, doc
 from vectordb.database import Database, capitalize_class
 from vectordb.errors import UserError
 from vectordb.references import parse_beacon
+from vectordb.schema import MAX_NESTING_DEPTH, nesting_depth
 from vectordb.tenancy import check_tenant
 
 router = APIRouter()
@@ -46,7 +47,9 @@ async def batch_objects(request: Request) -> Response:
     results = await run_in_threadpool(db.batch_objects, objects, module_headers(request))
     out = []
     for sent, entry in zip(objects, results, strict=True):
-        echo = {k: v for k, v in (sent.items() if isinstance(sent, dict) else []) if k not in ("vector", "vectors")}
+        # A refused object is echoed as sent, but without values too deep to render (the refusal names them).
+        echo = {k: v for k, v in (sent.items() if isinstance(sent, dict) else [])
+                if k not in ("vector", "vectors") and nesting_depth(v, MAX_NESTING_DEPTH) <= MAX_NESTING_DEPTH}
         if entry.get("id"):
             echo["id"] = entry["id"]
             echo["class"] = entry["class"]

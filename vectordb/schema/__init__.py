@@ -4,6 +4,7 @@ validation, auto-schema inference and the rules for updating a class.
 The stored class JSON is exactly what GET /v1/schema/{class} returns.
 """
 
+from vectordb.schema._common import MAX_NESTING_DEPTH, nesting_depth
 from vectordb.schema.autoschema import infer_property
 from vectordb.schema.classes import (
     ModuleCatalog,
@@ -21,6 +22,7 @@ from vectordb.schema.update import update_class
 from vectordb.schema.values import coerce_value, validate_properties
 
 __all__ = [
+    "MAX_NESTING_DEPTH",
     "PRIMITIVE_TYPES",
     "ModuleCatalog",
     "add_property",
@@ -32,6 +34,7 @@ __all__ = [
     "is_reference",
     "make_ref",
     "merge_properties",
+    "nesting_depth",
     "normalize_class",
     "normalize_date",
     "parse_beacon",

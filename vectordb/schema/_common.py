@@ -20,6 +20,10 @@ PROPERTY_NAME_MAX_LENGTH = 231
 VECTOR_NAME_MAX_LENGTH = 230
 RESERVED_PROPERTY_NAMES = ("_additional", "_id", "id")
 
+# How deep objects may nest in a property value or in a property's nestedProperties (Weaviate has no limit;
+# without one a deep value overflowed the stack, and a deep schema made GET /v1/schema fail for everyone).
+MAX_NESTING_DEPTH = 32
+
 # Vectorizer families whose modules write {"skip", "vectorizePropertyName"} into every property
 # (Weaviate's PropertyConfigDefaults); multi2vec / img2vec / ref2vec modules write nothing.
 TEXT_VECTORIZER_PREFIXES = ("text2vec-", "text2multivec-")
@@ -87,6 +91,40 @@ def check_vector_name(name: str, where: str) -> str:
             f"names are restricted to valid GraphQL names, which must be “/{VECTOR_NAME_RE.pattern}/”."
         )
     return name
+
+
+def nesting_depth(value: Any, limit: int) -> int:
+    """How many levels of objects `value` nests, counting a list directly inside a list as a level too (an
+    object[] is one level); stops counting past `limit`. Iterative, so no input is too deep to measure."""
+    containers = (dict, list, tuple)
+    deepest = 0
+    stack: list[tuple[Any, int, bool]] = [(value, 0, False)]
+    while stack:
+        item, depth, in_list = stack.pop()
+        if isinstance(item, dict):
+            depth += 1
+            stack.extend((v, depth, False) for v in item.values() if isinstance(v, containers))
+        elif isinstance(item, list | tuple):
+            depth += in_list
+            stack.extend((v, depth, True) for v in item if isinstance(v, containers))
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            break
+    return deepest
+
+
+def check_depth(value: Any, what: str, *, own_levels: int = 0) -> None:
+    """Refuse `value` when its objects nest deeper than MAX_NESTING_DEPTH below its own `own_levels` (1 for a
+    property definition, whose nestedProperties start one level down)."""
+    if nesting_depth(value, MAX_NESTING_DEPTH + own_levels) > MAX_NESTING_DEPTH + own_levels:
+        raise fail(f"{what} nests objects deeper than {MAX_NESTING_DEPTH} levels, the limit of this server")
+
+
+def check_settings_depth(body: dict, where: str) -> None:
+    """Every setting of a class body but its properties, which are checked one by one as definitions."""
+    for key, value in body.items():
+        if key != "properties":
+            check_depth(value, f"{where}: {key}")
 
 
 def upper_first(name: str) -> str:

@@ -13,6 +13,7 @@ from vectordb.errors import UserError
 from vectordb.schema._common import (
     as_dict,
     check_class_name,
+    check_settings_depth,
     check_vector_name,
     fail,
     go_type,
@@ -225,6 +226,7 @@ def normalize_class(body: Any, *, modules: ModuleCatalog, settings: Settings) ->
         raise fail(f"the class definition must be a JSON object, got {go_type(body)}")
     name = _class_name(body)
     where = f"class '{name}'"
+    check_settings_depth(body, where)
     out: dict[str, Any] = {"class": name}
     description = body.get("description")
     if description is not None:

@@ -9,6 +9,7 @@ from vectordb.schema._common import (
     CLASS_NAME_RE,
     RESERVED_PROPERTY_NAMES,
     as_dict,
+    check_depth,
     check_nested_property_name,
     check_property_name,
     fail,
@@ -251,6 +252,7 @@ def normalize_property(raw: Any, class_name: str, module_defaults: Mapping[str, 
     check_property_name(name)
     if name in RESERVED_PROPERTY_NAMES:
         raise fail(f"'{name}' is a reserved property name")
+    check_depth(raw, f"property '{name}'", own_levels=1)
     where = f"property '{name}'"
     types, deprecated_string = _parse_data_type(raw.get("dataType"), where)
     dtype = types[0] if types[0] in PRIMITIVE_TYPES else REFERENCE

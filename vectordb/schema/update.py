@@ -13,6 +13,7 @@ from typing import Any
 from vectordb.errors import UserError
 from vectordb.schema._common import (
     as_dict,
+    check_settings_depth,
     fail,
     go_type,
     is_generative,
@@ -243,6 +244,7 @@ def update_class(old: Mapping[str, Any], new: Any, *, modules: ModuleCatalog | N
     old = copy.deepcopy(dict(old))
     name = old["class"]
     where = f"class '{name}'"
+    check_settings_depth(new, where)
     given = new.get("class")
     if given not in (None, "") and (not isinstance(given, str) or upper_first(given) != name):
         raise fail(f'class name is immutable: attempted change from "{name}" to "{given}"')

@@ -12,7 +12,7 @@ from typing import Any
 
 import phonenumbers
 
-from vectordb.schema._common import INT64_MAX, INT64_MIN, fail, go_type, go_value, lower_first
+from vectordb.schema._common import INT64_MAX, INT64_MIN, check_depth, fail, go_type, go_value, lower_first
 from vectordb.schema.autoschema import grow_nested, infer_raw
 from vectordb.schema.classes import _property_module_defaults
 from vectordb.schema.formats import make_ref, normalize_date, parse_beacon, parse_uuid
@@ -316,7 +316,10 @@ def validate_properties(
     out: dict[str, Any] = {}
     added: dict[str, dict] = {}
     for key, value in props.items():
+        if not isinstance(key, str):
+            raise fail(f"invalid object: property names must be strings, got {go_type(key)}")
         name = lower_first(key)
+        check_depth(value, f"invalid object: property '{name}'")
         prop = added.get(name) or find_property(class_def, name)
         if prop is None:
             if not autoschema:
