@@ -58,7 +58,10 @@ def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
         proc = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=sink, stderr=sink, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_ready(url, proc)
+        try:
+            wait_ready(url, proc)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{log.read_text()}") from None
         yield url, proc
     finally:
         if proc.poll() is None:

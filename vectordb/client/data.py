@@ -83,7 +83,9 @@ class Data:
         batch_size: int = DEFAULT_BATCH_SIZE,
         progress: bool = False,
     ) -> BatchResult:
-        """Store many objects in batches; a refused object fails alone, its error kept by input index."""
+        """Store many objects in batches; a refused object fails alone, its error kept by input index.
+
+        `progress=True` draws a progress bar on the terminal (objects done of the total, time left)."""
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         started = time.perf_counter()
