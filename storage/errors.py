@@ -18,3 +18,13 @@ class DataDirLocked(StorageError):
                          f"database may open it at a time{hint}")
         self.path = path
         self.pid = pid
+
+
+class MissingSchema(StorageError):
+    """A collection directory without its schema record: a creation that was cut short, or damage."""
+
+    def __init__(self, path: Path, objects: int) -> None:
+        super().__init__(f"collection directory {path} has no schema record but holds {objects} objects; "
+                         "move it out of the data directory to start without it")
+        self.path = path
+        self.objects = objects

@@ -426,7 +426,7 @@ class _FlatStore:
         return self.row_ids[rows], self.matrix[rows]
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -731,7 +731,7 @@ class VectorIndex:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        _fsync_dir(self.directory)
+        fsync_dir(self.directory)
         return digest
 
     def load(self) -> bool:

@@ -9,6 +9,7 @@ replaying the change log, so the indexes never disagree with LMDB for long and n
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import threading
 import time
@@ -24,6 +25,7 @@ import lmdb
 import numpy as np
 from pyroaring import BitMap
 
+from storage.errors import MissingSchema
 from storage.hnsw import VectorIndex
 from storage.inverted import InvertedIndex
 from storage.kv import KV
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Directories in collections/ starting with this are being made or removed; start-up clears them.
+HIDDEN = "."
 # Log entries kept before a snapshot is taken even if the interval has not passed.
 SNAPSHOT_EVERY_CHANGES = 200_000
 
@@ -63,11 +67,19 @@ class Collection:
         self.path = path
         self.kv = KV(path / "lmdb", map_size=db.initial_map_size)
         self.write_lock = threading.RLock()
+        try:
+            self._open(class_def)
+        except BaseException:
+            # Closed at once: py-lmdb refuses to open an environment a second time in one process.
+            self.kv.close()
+            raise
+
+    def _open(self, class_def: dict[str, Any] | None) -> None:
         probe = ObjectStore(self.kv, [])
         with self.kv.read() as txn:
             stored = probe.read_schema(txn)
-        if stored is None and class_def is None:
-            raise UserError(f"collection directory {path} has no schema", 500)
+            if stored is None and class_def is None:
+                raise MissingSchema(self.path, probe.count(txn))
         self.class_def: dict[str, Any] = class_def if class_def is not None else stored  # type: ignore
         self.spaces = spaces(self.class_def)
         self.store = ObjectStore(self.kv, list(self.spaces))
@@ -199,7 +211,10 @@ class Collection:
 
     def destroy(self) -> None:
         self.close(snapshot=False)
-        shutil.rmtree(self.path, ignore_errors=True)
+        # Out of sight first, so a crash halfway through the removal leaves a leftover start-up clears.
+        doomed = hidden_sibling(self.path, "deleted")
+        os.rename(self.path, doomed)
+        shutil.rmtree(doomed, ignore_errors=True)
 
     # schema changes --------------------------------------------------------------------------------
     def set_class_def(self, class_def: dict[str, Any]) -> None:
@@ -410,6 +425,11 @@ class Collection:
         for obj in self.store.iterate(txn, after):
             if check(obj):
                 yield obj
+
+
+def hidden_sibling(path: Path, why: str) -> Path:
+    """A name next to `path` that no collection can have (class names start with a letter)."""
+    return path.with_name(f"{HIDDEN}{why}-{path.name}-{uuidlib.uuid4().hex[:8]}")
 
 
 def new_uuid() -> str:

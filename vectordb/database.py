@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from modules.registry import Registry
+from storage.errors import MissingSchema
+from storage.hnsw import fsync_dir
 from storage.locks import DirLock
 from vectordb import schema
-from vectordb.collection import Collection, Write
+from vectordb.collection import HIDDEN, Collection, Write, hidden_sibling
 from vectordb.config import Settings
 from vectordb.errors import NotFound, UserError
 from vectordb.ingest import Ingest, parse_id
@@ -52,8 +56,9 @@ class Database:
             self.collections_dir.mkdir(parents=True, exist_ok=True)
             for child in sorted(self.collections_dir.iterdir()):
                 if child.is_dir():
-                    coll = Collection(self, child)
-                    self.collections[coll.name] = coll
+                    coll = self._open_collection(child)
+                    if coll is not None:
+                        self.collections[coll.name] = coll
         except BaseException:
             for coll in self.collections.values():
                 coll.close(snapshot=False)
@@ -64,6 +69,22 @@ class Database:
         self._snapshotter = threading.Thread(target=self._snapshot_loop, name="vectordb-snapshots", daemon=True)
         self._snapshotter.start()
         self.ready = True
+
+    def _open_collection(self, path: Path) -> Collection | None:
+        """Open a stored collection; clear what an interrupted creation or deletion left (None then)."""
+        if path.name.startswith(HIDDEN):
+            log.warning("removing %s, left by a collection creation or deletion that was interrupted", path)
+            shutil.rmtree(path)
+            return None
+        try:
+            return Collection(self, path)
+        except MissingSchema as exc:
+            if exc.objects:
+                raise
+        # Written by a version that made collections in place; the creation never finished, so nothing was in it.
+        log.warning("removing %s: its creation was interrupted before the schema was stored", path)
+        shutil.rmtree(path)
+        return None
 
     # lifecycle -------------------------------------------------------------------------------------
     def _snapshot_loop(self) -> None:
@@ -116,10 +137,23 @@ class Database:
             if any(existing.lower() == name.lower() for existing in self.collections):
                 raise UserError(f"class name {name!r} already exists")
             self._check_references(class_def)
-            coll = Collection(self, self.collections_dir / name, class_def)
+            coll = self._make_collection(class_def)
             self.collections[name] = coll
             self.schema_version += 1
             return class_def
+
+    def _make_collection(self, class_def: dict[str, Any]) -> Collection:
+        """Build the collection out of sight and rename it into place: a crash leaves all of it or none."""
+        final = self.collections_dir / class_def["class"]
+        staging = hidden_sibling(final, "new")
+        try:
+            Collection(self, staging, class_def).close()
+            os.rename(staging, final)
+            fsync_dir(self.collections_dir)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return Collection(self, final)
 
     def _check_references(self, class_def: dict[str, Any]) -> None:
         for prop in class_def.get("properties") or []:
