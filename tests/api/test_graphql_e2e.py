@@ -475,3 +475,14 @@ def test_schema_change_rebuilds_the_graphql_schema(http, data):
     assert data_of(http, "{Get{Later{x y}}}")["Get"]["Later"] == [{"x": "hi", "y": None}]
     assert http.delete("/v1/schema/Later").status_code == 200
     assert post(http, "{Get{Later{x}}}")["errors"]
+
+
+def test_hybrid_alpha_null_means_the_default_in_get_and_aggregate(http, data):
+    # null is Weaviate's default 0.75, so the vector side runs and needs the query vector (Aggregate skipped it)
+    get = '{Get{Article(hybrid:{query: "grape", vector: %s, alpha: null} limit: 3){_additional{id}}}}'
+    default = '{Get{Article(hybrid:{query: "grape", vector: %s} limit: 3){_additional{id}}}}'
+    rows = data_of(http, get % vec(data.query))["Get"]["Article"]
+    assert rows == data_of(http, default % vec(data.query))["Get"]["Article"]
+    aggregate = '{Aggregate{Article(hybrid:{query: "grape", vector: %s, alpha: null} objectLimit: 7){meta{count}}}}'
+    [group] = data_of(http, aggregate % vec(data.query))["Aggregate"]["Article"]
+    assert group["meta"] == {"count": 7}

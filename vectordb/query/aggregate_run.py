@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from vectordb.errors import UserError
 from vectordb.query.aggregate import aggregate
-from vectordb.query.get import hybrid_hits, vector_hits
+from vectordb.query.get import hybrid_alpha, hybrid_hits, vector_hits
 from vectordb.query.request import AggregateRequest
 from vectordb.query.vectors import query_vector_for
 from vectordb.spaces import resolve_target
@@ -36,15 +36,17 @@ def run_aggregate(db: Database, req: AggregateRequest) -> list[dict[str, Any]]:
             space = resolve_target(coll.spaces, params.get("targetVectors"))
         except ValueError as exc:
             raise UserError(f"{search}: {exc}") from exc
-        if search != "hybrid" or float(params.get("alpha", 0.75) or 0) > 0:
+        if search != "hybrid" or hybrid_alpha(params) > 0:
             query_vector = query_vector_for(db, coll, space, search, params, req.headers)
     window = req.object_limit or db.settings.query_maximum_results
     with coll.reading() as txn:
         allow = coll.filter_docids(txn, req.where)
-        if search == "hybrid":
+        if req.hybrid is not None:
+            assert space is not None  # resolved above for every hybrid search
             hits = hybrid_hits(db, coll, txn, space, query_vector, req.hybrid, window, allow)
             objects = [h.obj["properties"] for h in hits]
         elif search is not None:
+            assert space is not None and query_vector is not None  # resolved above for every vector search
             hits = vector_hits(coll, txn, space, query_vector, getattr(req, search), search, window, allow)
             objects = [h.obj["properties"] for h in hits]
         elif allow is not None:

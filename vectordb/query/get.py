@@ -6,7 +6,7 @@ Additional steps that call modules (rerank, generate) run after the read transac
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -92,19 +92,22 @@ def run_get(db: Database, req: SearchRequest) -> list[SearchResult]:
                 space = resolve_target(coll.spaces, targets)
             except ValueError as exc:
                 raise UserError(f"{search}: {exc}") from exc
-            if search != "hybrid" or _hybrid_needs_vector(params):
+            if search != "hybrid" or hybrid_alpha(params) > 0:
                 query_vector = query_vector_for(db, coll, space, search, params, req.headers)
     window = req.offset + limit
     with coll.reading() as txn:
         allow = coll.filter_docids(txn, req.where)
         if several is not None:
+            assert search is not None  # several targets come only from a vector search
             found = multi_target_hits(coll, txn, *several, getattr(req, search), _OPERATORS[search], window, allow)
             hits = [Hit(obj, distance=distance) for obj, distance in found]
         elif search in ("near_vector", "near_object", "near_text"):
+            assert space is not None and query_vector is not None  # resolved above for every vector search
             hits = vector_hits(coll, txn, space, query_vector, getattr(req, search), search, window, allow)
-        elif search == "bm25":
+        elif req.bm25 is not None:
             hits = _bm25_hits(coll, txn, req.bm25, window, allow)
-        elif search == "hybrid":
+        elif req.hybrid is not None:
+            assert space is not None  # resolved above for every hybrid search
             hits = hybrid_hits(db, coll, txn, space, query_vector, req.hybrid, window, allow)
         else:
             hits = _fetch_hits(coll, txn, req, window, allow)
@@ -141,9 +144,13 @@ def _several_targets(
     return spaces, [query_vector_for(db, coll, space, search, params, req.headers) for space in spaces]
 
 
-def _hybrid_needs_vector(params: Mapping[str, Any]) -> bool:
-    alpha = params.get("alpha", 0.75)
-    return alpha is None or float(alpha) > 0
+def hybrid_alpha(params: Mapping[str, Any]) -> float:
+    """The weight of the vector side of a hybrid query (0.75 when not given or null, as in Weaviate)."""
+    alpha = params.get("alpha")
+    alpha = float(alpha if alpha is not None else 0.75)
+    if not 0 <= alpha <= 1:
+        raise UserError(f"hybrid: alpha must be between 0 and 1, got {alpha}")
+    return alpha
 
 
 def _metric(space: VectorSpace) -> str:
@@ -231,15 +238,14 @@ def hybrid_hits(
     window: int,
     allow: BitMap | None,
 ) -> list[Hit]:
-    alpha = float(params.get("alpha") if params.get("alpha") is not None else 0.75)
-    if not 0 <= alpha <= 1:
-        raise UserError(f"hybrid: alpha must be between 0 and 1, got {alpha}")
+    alpha = hybrid_alpha(params)
     side = max(window, db.settings.query_hybrid_maximum_results)
     dense = sparse = None
-    objects: dict[str, dict[str, Any]] = {}
+    objects: dict[Hashable, dict[str, Any]] = {}  # by the keys fusion hands back (object ids)
     cutoff = params.get("maxVectorDistance")
     within_cutoff: set[str] | None = None
     if alpha > 0:
+        assert query_vector is not None  # callers resolve one whenever hybrid_alpha(params) > 0
         vector_params = {"distance": cutoff} if cutoff is not None else {}
         dense = []
         for h in vector_hits(coll, txn, space, query_vector, vector_params, "near_vector", side, allow):
@@ -288,9 +294,9 @@ def _fetch_hits(
 
 
 def _wants_vector(req: SearchRequest, name: str, label: str) -> bool:
-    if req.include_vector is True:
-        return True
-    return bool(req.include_vector) and (label in req.include_vector or name in req.include_vector)
+    if isinstance(req.include_vector, bool):
+        return req.include_vector
+    return label in req.include_vector or name in req.include_vector
 
 
 def _result(
