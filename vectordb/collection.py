@@ -16,7 +16,7 @@ import time
 import uuid as uuidlib
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,7 @@ from storage.inverted import InvertedIndex
 from storage.kv import KV
 from storage.objects import DELETE, ObjectStore
 from vectordb.errors import NotFound, UserError
+from vectordb.schema import merge_properties, validate_properties
 from vectordb.spaces import VectorSpace, spaces, vector_problem
 
 if TYPE_CHECKING:
@@ -57,6 +58,8 @@ class Write:
     properties: dict[str, Any]
     vectors: dict[str, np.ndarray | None] = field(default_factory=dict)
     error: str | None = None
+    # the properties as sent, when they use properties auto-schema adds (the commit adds those it needs)
+    raw_properties: dict[str, Any] | None = None
     # set during commit
     stored: dict[str, Any] | None = None
 
@@ -265,15 +268,19 @@ class Collection:
         return None
 
     # writes ----------------------------------------------------------------------------------------
-    def commit(self, writes: list[Write], *, mode: str) -> None:
-        """Store every write without an error in one transaction.
+    def commit(self, writes: list[Write], *, mode: str) -> int:
+        """Store every write without an error in one transaction; returns how many were stored.
 
         mode: "create" (an existing id is an error), "upsert" (batch: replace whole objects),
         "replace" / "merge" (the object must exist). Errors found inside the transaction are set on the
-        write and that object is skipped; the others still commit.
+        write and that object is skipped; the others still commit. The auto-schema properties the stored
+        objects need are added to the class in the same transaction, and no others.
         """
-        with self.write_lock:
+        grows = any(w.error is None and w.raw_properties is not None for w in writes)
+        # Every schema change takes the database's schema lock before this collection's write lock.
+        with self.db.schema_lock if grows else nullcontext(), self.write_lock:
             self._refuse_unfit_vectors(writes)
+            grown = self._settle_properties(writes) if grows else None
             ts = now_ms()
             applied: list[Write] = []
 
@@ -314,10 +321,44 @@ class Collection:
                     changes.append((docid, self._indexed_props(old), self._indexed_props(stored)))
                     w.stored = stored
                     applied.append(w)
+                if grown is not None and applied:
+                    self.store.write_schema(txn, grown)
+                    self.inverted.set_schema(grown)
                 self.inverted.write(txn, changes)
 
-            self.kv.write(run)
+            try:
+                self.kv.write(run)
+            except BaseException:
+                self.inverted.set_schema(self.class_def)
+                raise
+            if grown is not None and applied:
+                self.class_def = grown
+                self.db.schema_version += 1
             self._apply_to_indexes(applied)
+            return len(applied)
+
+    def _settle_properties(self, writes: list[Write]) -> dict[str, Any] | None:
+        """The class grown by the auto-schema properties the writes need (None: nothing to add), inferred
+        again against the class as it is now: another request may have added some meanwhile, and the write
+        that first inferred one may have failed. A write whose values no longer fit fails."""
+        class_def = self.class_def
+        for w in writes:
+            if w.error is not None or w.raw_properties is None:
+                continue
+            try:
+                coerced, added = validate_properties(class_def, w.raw_properties, autoschema=True)
+            except UserError as exc:
+                w.error = exc.message
+                continue
+            if coerced != w.properties:
+                w.error = (
+                    "invalid object: another request created one of this object's properties meanwhile with "
+                    "another data type; send the object again"
+                )
+                continue
+            if added:
+                class_def = merge_properties(class_def, added)
+        return None if class_def is self.class_def else class_def
 
     def _refuse_unfit_vectors(self, writes: list[Write]) -> None:
         """Set an error on each write carrying a vector its index could not take. Runs under the write lock,

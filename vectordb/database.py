@@ -18,7 +18,7 @@ from vectordb import schema
 from vectordb.collection import HIDDEN, Collection, Write, hidden_sibling
 from vectordb.config import Settings
 from vectordb.errors import NotFound, UserError
-from vectordb.ingest import Ingest, parse_id
+from vectordb.ingest import ClassDraft, Ingest, parse_id
 from vectordb.loop import LoopThread
 from vectordb.references import reference_targets
 from vectordb.render import object_json
@@ -192,24 +192,7 @@ class Database:
             added = next(p for p in new_def["properties"] if p["name"].lower() == str(prop.get("name")).lower())
             return added
 
-    def add_inferred_properties(self, name: str, props: list[dict[str, Any]]) -> None:
-        """Auto-schema: add properties seen on import, or grow an object property's nested properties.
-
-        Another import may have added a property of the same name meanwhile; its type then stands, and the
-        caller re-validates against the class as it is now.
-        """
-        with self.schema_lock:
-            coll = self.collection(name)
-            existing = {p["name"].lower(): p for p in coll.class_def.get("properties") or []}
-            wanted = [
-                p for p in props
-                if p["name"].lower() not in existing or existing[p["name"].lower()]["dataType"] == p["dataType"]
-            ]
-            if wanted:
-                coll.set_class_def(schema.merge_properties(coll.class_def, wanted))
-                self.schema_version += 1
-
-    def _collection_for_write(self, class_name: Any) -> Collection:
+    def _collection_for_write(self, class_name: Any) -> Collection | ClassDraft:
         if not class_name or not isinstance(class_name, str):
             raise UserError("invalid object: the given class is empty")
         name = capitalize_class(class_name)
@@ -219,16 +202,48 @@ class Database:
             raise UserError(
                 f"invalid object: class '{name}' does not exist and auto-schema is off (AUTOSCHEMA_ENABLED)"
             )
+        body = {"class": name, "properties": []}
+        return ClassDraft(body, schema.normalize_class(dict(body), modules=self.modules, settings=self.settings))
+
+    def _commit(self, target: Collection | ClassDraft, writes: list[Write], mode: str) -> None:
+        """Commit the writes that have no error; a draft class is created first, and dropped again when none
+        of its objects was stored."""
+        ready = [w for w in writes if w.error is None]
+        if not ready:
+            return
+        if isinstance(target, Collection):
+            target.commit(ready, mode=mode)
+            return
         with self.schema_lock:
-            if name not in self.collections:
-                self.create_collection({"class": name, "properties": []})
-            return self.collections[name]
+            coll = self.collections.get(target.name)
+            created = coll is None
+            if created:
+                self.create_collection(target.body)
+                coll = self.collections[target.name]
+        if coll.spaces != target.spaces:
+            for w in ready:
+                w.error = (
+                    f"invalid object: class {target.name} was created meanwhile with other vector settings; send "
+                    "the object again"
+                )
+            return
+        stored = 0
+        try:
+            stored = coll.commit(ready, mode=mode)
+        finally:
+            if created and not stored:
+                self._drop_if_empty(coll)
+
+    def _drop_if_empty(self, coll: Collection) -> None:
+        with self.schema_lock:
+            if self.collections.get(coll.name) is coll and coll.count() == 0:
+                log.info("auto-schema: class %s is dropped again, none of its objects was stored", coll.name)
+                self.delete_collection(coll.name)
 
     # objects ---------------------------------------------------------------------------------------
     def insert_object(self, body: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> dict[str, Any]:
-        coll = self._collection_for_write(body.get("class"))
-        write = self._write_one(coll, body, "create", headers)
-        return self._written_json(coll, write)
+        write = self._write_one(self._collection_for_write(body.get("class")), body, "create", headers)
+        return self._written_json(self.collection(body["class"]), write)
 
     def validate_object(self, body: Mapping[str, Any]) -> None:
         coll = self.collection(body.get("class") or "")
@@ -251,12 +266,11 @@ class Database:
         self._write_one(coll, {**body, "id": object_id}, "merge", headers)
 
     def _write_one(
-        self, coll: Collection, body: Mapping[str, Any], mode: str, headers: Mapping[str, str] | None
+        self, coll: Collection | ClassDraft, body: Mapping[str, Any], mode: str, headers: Mapping[str, str] | None
     ) -> Write:
         ingest = Ingest(self, coll, headers)
         [write] = ingest.prepare([body], mode=mode)
-        if write.error is None:
-            coll.commit([write], mode=mode)
+        self._commit(coll, [write], mode)
         if write.error is not None:
             status = 404 if write.error.startswith("no object with id") else 422
             raise UserError(write.error, status)
@@ -274,22 +288,25 @@ class Database:
         """Upsert many objects; returns one result per input, in order: {"id", "error"?, "object"?}."""
         results: list[dict[str, Any]] = [{} for _ in bodies]
         by_class: dict[str, list[int]] = {}
+        targets: dict[str, Collection | ClassDraft] = {}
         for i, body in enumerate(bodies):
             if not isinstance(body, Mapping):
                 results[i] = {"error": "each object must be a JSON object"}
                 continue
+            given = body.get("class")
             try:
-                coll = self._collection_for_write(body.get("class"))
+                # One draft per new class and batch, so all its objects share the class that auto-schema grows.
+                known = targets.get(capitalize_class(given)) if isinstance(given, str) and given else None
+                coll = known if known is not None else self._collection_for_write(given)
             except UserError as exc:
                 results[i] = {"error": exc.message}
                 continue
+            targets[coll.name] = coll
             by_class.setdefault(coll.name, []).append(i)
         for name, positions in by_class.items():
-            coll = self.collections[name]
+            coll = targets[name]
             writes = Ingest(self, coll, headers).prepare([bodies[i] for i in positions], mode="upsert")
-            ready = [w for w in writes if w.error is None]
-            if ready:
-                coll.commit(ready, mode="upsert")
+            self._commit(coll, writes, "upsert")
             for i, w in zip(positions, writes, strict=True):
                 results[i] = {"id": w.id, "class": name, "error": w.error, "properties": w.properties,
                               "stored": w.stored}

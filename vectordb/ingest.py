@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import uuid as uuidlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,7 +18,7 @@ from modules.base import ModuleContext, ModuleError
 from vectordb import schema
 from vectordb.collection import Collection, Write, new_uuid
 from vectordb.errors import UserError
-from vectordb.spaces import LEGACY, VectorSpace, vector_problem
+from vectordb.spaces import LEGACY, VectorSpace, spaces, vector_problem
 from vectordb.tenancy import check_tenant
 from vectordb.vectorize import object_text
 from vectordb.vectorize_batch import vectorize_packed
@@ -70,7 +71,7 @@ def parse_vector(raw: Any, field: str) -> np.ndarray:
         raise UserError(f"invalid object: '{field}' {exc}") from None
 
 
-def given_vectors(body: Mapping[str, Any], coll: Collection) -> dict[str, np.ndarray]:
+def given_vectors(body: Mapping[str, Any], coll: Collection | ClassDraft) -> dict[str, np.ndarray]:
     """The vectors an object brings, keyed by internal space name."""
     out: dict[str, np.ndarray] = {}
     named = body.get("vectors")
@@ -99,12 +100,41 @@ def given_vectors(body: Mapping[str, Any], coll: Collection) -> dict[str, np.nda
     return out
 
 
-class Ingest:
-    """Prepares a batch of object bodies for Collection.commit."""
+@dataclass
+class ClassDraft:
+    """A class auto-schema creates for objects of a class that does not exist: it becomes a collection only
+    when the first of them is stored, so a request that stores nothing leaves no class behind."""
 
-    def __init__(self, db: Database, coll: Collection, headers: Mapping[str, str] | None = None) -> None:
+    body: dict[str, Any]
+    class_def: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return self.class_def["class"]
+
+    @property
+    def spaces(self) -> dict[str, VectorSpace]:
+        return spaces(self.class_def)
+
+    def get_with_vectors(self, object_id: str) -> None:
+        return None
+
+
+class Ingest:
+    """Prepares a batch of object bodies for Collection.commit.
+
+    Properties auto-schema infers are not added to the class here: they grow a working copy of the class
+    definition (`class_def`) that later objects of the batch and the vectorizer see, and each write that uses
+    them carries its raw properties so that the commit adds exactly those its stored objects need.
+    """
+
+    def __init__(
+        self, db: Database, coll: Collection | ClassDraft, headers: Mapping[str, str] | None = None
+    ) -> None:
         self.db = db
         self.coll = coll
+        self.class_def = coll.class_def
+        self._inferred: set[str] = set()
         self.ctx = ModuleContext(headers=dict(headers or {}), env=db.settings.env)
         self._stored: dict[str, tuple[dict[str, Any], dict[str, np.ndarray]] | None] = {}
 
@@ -135,11 +165,13 @@ class Ingest:
                     raise UserError(f"no object with id '{write.id}'", 404)
                 props = {**found[0]["properties"], **props}
             coerced, new_props = schema.validate_properties(
-                self.coll.class_def, dict(props), autoschema=self.db.settings.autoschema_enabled
+                self.class_def, dict(props), autoschema=self.db.settings.autoschema_enabled
             )
             if new_props:
-                self.db.add_inferred_properties(self.coll.name, new_props)
-                coerced, _ = schema.validate_properties(self.coll.class_def, dict(props), autoschema=False)
+                self.class_def = schema.merge_properties(self.class_def, new_props)
+                self._inferred.update(p["name"] for p in new_props)
+            if any(isinstance(k, str) and schema.lower_first(k) in self._inferred for k in props):
+                write.raw_properties = dict(props)
             write.properties = coerced
             write.vectors = dict(given_vectors(body, self.coll))
         except UserError as exc:
@@ -164,7 +196,7 @@ class Ingest:
     def _text(self, space: VectorSpace, properties: dict[str, Any]) -> str:
         return object_text(
             self.coll.name,
-            self.coll.class_def.get("properties") or [],
+            self.class_def.get("properties") or [],
             properties,
             space.module or "",
             space.module_config,

@@ -4,7 +4,7 @@ validation, auto-schema inference and the rules for updating a class.
 The stored class JSON is exactly what GET /v1/schema/{class} returns.
 """
 
-from vectordb.schema._common import MAX_NESTING_DEPTH, nesting_depth
+from vectordb.schema._common import MAX_NESTING_DEPTH, lower_first, nesting_depth
 from vectordb.schema.autoschema import infer_property
 from vectordb.schema.classes import (
     ModuleCatalog,
@@ -32,6 +32,7 @@ __all__ = [
     "find_property",
     "infer_property",
     "is_reference",
+    "lower_first",
     "make_ref",
     "merge_properties",
     "nesting_depth",
