@@ -1,7 +1,7 @@
 """Fuzz the REST API: schemathesis against the server's own /openapi.json, counting the answers that are 5xx.
 
     .venv/bin/python -m pip install -e ".[fuzz]"
-    .venv/bin/python benchmarks/fuzz_api.py                      # ~40 cases per operation, a few thousand requests
+    .venv/bin/python benchmarks/fuzz_api.py                      # about 4,600 requests in 2 minutes
     .venv/bin/python benchmarks/fuzz_api.py --examples 10 --seed 1
 
 A real server (`vectordb serve`, a fresh data directory, no modules that call out) is started on 127.0.0.1 and
@@ -34,6 +34,19 @@ SEED_CLASS = {"class": CLASS, "vectorizer": "none", "properties": [
 ]}
 
 
+def _config(ids: list[str]) -> str:
+    """schemathesis.toml: paths and bodies name the seeded collection and objects about half the time, so the
+    cases reach past "no such collection" into the code that reads the rest of the input."""
+    quoted = ", ".join(f'"{i}"' for i in ids)
+    bindings = {"path.class_name": "classes", "query.class": "classes", "path.object_id": "ids",
+                "body.class": "classes", "body.objects[*].class": "classes", "body.match.class": "classes",
+                "path.prop": "props"}
+    lines = ["[dictionaries.classes]", f'values = ["{CLASS}"]', "[dictionaries.ids]", f"values = [{quoted}]",
+             "[dictionaries.props]", 'values = ["author", "title"]', "[parameters]"]
+    lines += [f'"{key}" = {{ dictionary = "{name}", probability = 0.5 }}' for key, name in bindings.items()]
+    return "\n".join(lines) + "\n"
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -63,12 +76,15 @@ def _start_server(data: Path, port: int, log: Path) -> subprocess.Popen:
     raise SystemExit("the server did not become ready")
 
 
-def _seed(url: str) -> None:
+def _seed(url: str) -> list[str]:
+    ids = [f"00000000-0000-0000-0000-{i:012d}" for i in range(1, 21)]
     with httpx.Client(base_url=url, timeout=30) as http:
         http.post("/v1/schema", json=SEED_CLASS).raise_for_status()
-        objects = [{"class": CLASS, "id": f"00000000-0000-0000-0000-{i:012d}", "vector": [float(i), 1.0, 0.5],
-                    "properties": {"title": f"title {i}", "count": i, "tags": ["a", "b"]}} for i in range(1, 21)]
+        objects = [{"class": CLASS, "id": object_id, "vector": [float(i), 1.0, 0.5],
+                    "properties": {"title": f"title {i}", "count": i, "tags": ["a", "b"]}}
+                   for i, object_id in enumerate(ids)]
         http.post("/v1/batch/objects", json={"objects": objects}).raise_for_status()
+    return ids
 
 
 def _operation(method: str, path: str, templates: list[str]) -> str:
@@ -88,7 +104,7 @@ def _summarize(har: Path) -> tuple[int, list[dict]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--examples", type=int, default=40, help="cases per operation and phase (default 40)")
+    parser.add_argument("--examples", type=int, default=25, help="cases per operation when fuzzing (default 25)")
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep", type=Path, default=None, help="keep the report and server log in this directory")
@@ -101,11 +117,12 @@ def main() -> int:
     proc = _start_server(work / "data", port, work / "server.log")
     started = time.monotonic()
     try:
-        _seed(url)
+        config = work / "schemathesis.toml"
+        config.write_text(_config(_seed(url)))
         templates = list(httpx.get(f"{url}/openapi.json").json()["paths"])
         har = work / "requests.har"
         run = subprocess.run(
-            [sys.executable, "-m", "schemathesis.cli", "run", f"{url}/openapi.json",
+            [sys.executable, "-m", "schemathesis.cli", "--config-file", str(config), "run", f"{url}/openapi.json",
              "--checks", "not_a_server_error", "--max-examples", str(args.examples), "--seed", str(args.seed),
              "--workers", str(args.workers), "--phases", "examples,coverage,fuzzing", "--no-shrink",
              "--request-timeout", "30", "--suppress-health-check", "all", "--continue-on-failure",
@@ -113,6 +130,7 @@ def main() -> int:
             capture_output=True, text=True,
         )
         alive = proc.poll() is None
+        (work / "schemathesis.txt").write_text(run.stdout + run.stderr)
     finally:
         proc.terminate()
         proc.wait(timeout=60)
