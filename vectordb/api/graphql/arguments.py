@@ -40,6 +40,9 @@ def where_to_rest(where: Mapping[str, Any]) -> dict[str, Any]:
     if where.get("path") is not None:
         out["path"] = list(where["path"])
     if where.get("operands") is not None:
+        if any(operand is None for operand in where["operands"]):
+            # GraphQL lets a list of input objects hold nulls; the REST filter shape has no null filter
+            raise ValueError("invalid where filter: an operand is null; each operand must be a filter object")
         out["operands"] = [where_to_rest(operand) for operand in where["operands"]]
     for key, (single, many) in _VALUE_KEYS.items():
         value = where.get(key)
