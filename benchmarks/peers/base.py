@@ -79,6 +79,7 @@ class Adapter(ABC):
 ADAPTERS: dict[str, tuple[str, str, str]] = {
     "vectordb-embedded": ("benchmarks.peers.vectordb_embedded", "VectordbEmbedded", "core"),
     "vectordb-http": ("benchmarks.peers.vectordb_http", "VectordbHttp", "core"),
+    "vectordb-grpc": ("benchmarks.peers.vectordb_grpc", "VectordbGrpc", "core"),
     "hnswlib": ("benchmarks.peers.hnswlib_raw", "RawHnswlib", "core"),
     "faiss-hnsw": ("benchmarks.peers.faiss_hnsw", "FaissHnsw", "peers"),
     "chromadb": ("benchmarks.peers.chromadb_local", "ChromaLocal", "peers"),

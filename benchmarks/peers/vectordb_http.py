@@ -60,6 +60,7 @@ class VectordbHttp(Adapter):
     # server lifecycle ------------------------------------------------------------------------------
     def _start(self) -> None:
         port = free_port()
+        self.grpc_port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         env = {
             **os.environ,
@@ -81,6 +82,8 @@ class VectordbHttp(Adapter):
                 str(self.workdir / "vectordb"),
                 "--log-level",
                 "warning",
+                "--grpc-port",
+                str(self.grpc_port),
             ],
             env=env,
             cwd=ROOT,

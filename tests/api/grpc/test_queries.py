@@ -256,3 +256,13 @@ def test_tenants_get_without_multi_tenancy(pets):
         coll.tenants.get()
     with pytest.raises(WeaviateQueryError, match="multi-tenancy disabled"):
         coll.with_tenant("t1").query.fetch_objects()
+
+
+def test_generate_with_the_collections_provider_named_per_request(pets):
+    coll, *_ = pets
+    out = coll.generate.fetch_objects(limit=1, single_prompt="Hi {title}",
+                                      generative_provider=wvc.generate.GenerativeConfig.dummy())
+    assert "Hi " in out.objects[0].generated
+    with pytest.raises(WeaviateQueryError, match="generative-openai"):
+        coll.generate.fetch_objects(limit=1, single_prompt="Hi {title}",
+                                    generative_provider=wvc.generate.GenerativeConfig.openai(model="gpt-4o"))

@@ -188,19 +188,22 @@ def searches(message: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _generate(message: Any) -> dict[str, Any] | None:
+def _generate(message: Any, class_def: Mapping[str, Any]) -> dict[str, Any] | None:
     single = message.single.prompt if message.HasField("single") else message.single_response_prompt
     if message.HasField("grouped"):
         task = message.grouped.task
         props = list(message.grouped.properties.values) if message.grouped.HasField("properties") else None
     else:
         task, props = message.grouped_response_task, list(message.grouped_properties) or None
+    configured = [m for m in class_def.get("moduleConfig") or {} if m.startswith("generative-")]
     for query in [*message.single.queries, *message.grouped.queries]:
         kind = query.WhichOneof("kind")
-        if kind is not None and getattr(query, kind).ListFields():
+        if kind is None:
+            continue
+        if getattr(query, kind).ListFields() or f"generative-{kind}" not in configured:
             raise UserError(
-                f"generate: per-request provider settings ({kind}) are not supported; configure the "
-                "collection's generative module instead"
+                f"generate: per-request provider settings (generative-{kind}) are not supported; the collection's "
+                f"generative module ({', '.join(configured) or 'none'}) is used with its own settings"
             )
     out: dict[str, Any] = {}
     if single:
@@ -244,7 +247,7 @@ def search_request(
         tenant=message.tenant or None,
         include_vector=_include_vector(message.metadata),
         rerank=rerank,
-        generate=_generate(message.generative) if message.HasField("generative") else None,
+        generate=_generate(message.generative, lookup(collection)) if message.HasField("generative") else None,
         headers=dict(headers),
         **found,
     )

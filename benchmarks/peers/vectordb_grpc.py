@@ -1,0 +1,73 @@
+"""The vectordb server driven as a user drives it with the official weaviate-client 4: gRPC insert_many and
+near_vector (one client per thread, as separate users would have)."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import weaviate
+import weaviate.classes as wvc
+
+from benchmarks.peers.base import BuildParams, package_version
+from benchmarks.peers.vectordb_common import CLASS, class_def, object_id, row_of
+from benchmarks.peers.vectordb_http import VectordbHttp
+
+
+class VectordbGrpc(VectordbHttp):
+    name = "vectordb-grpc"
+    index_kind = "vectordb server: weaviate-client 4 over gRPC (insert_many, near_vector)"
+
+    def __init__(self, workdir) -> None:
+        super().__init__(workdir)
+        self.clients: list[weaviate.WeaviateClient] = []
+        self.lock = threading.Lock()
+        self.local_v4 = threading.local()
+
+    def collection(self):
+        client = getattr(self.local_v4, "client", None)
+        if client is None or getattr(self.local_v4, "port", None) != self.grpc_port:
+            http_port = int(self.url.rsplit(":", 1)[1])
+            # skip_init_checks: no pypi.org version probe from the benchmark
+            client = weaviate.connect_to_custom(
+                http_host="127.0.0.1", http_port=http_port, http_secure=False,
+                grpc_host="127.0.0.1", grpc_port=self.grpc_port, grpc_secure=False, skip_init_checks=True)
+            with self.lock:
+                self.clients.append(client)
+            self.local_v4.client, self.local_v4.port = client, self.grpc_port
+        return client.collections.get(CLASS)
+
+    def build(self, vectors: np.ndarray, buckets: np.ndarray, params: BuildParams) -> None:
+        self._start()
+        self.http().post("/v1/schema", json=class_def(params)).raise_for_status()
+        coll = self.collection()
+        for lo in range(0, len(vectors), params.batch):
+            objects = [
+                wvc.data.DataObject(properties={"bucket": int(b)}, uuid=object_id(lo + i), vector=v)
+                for i, (v, b) in enumerate(zip(vectors[lo : lo + params.batch], buckets[lo : lo + params.batch],
+                                               strict=True))
+            ]
+            result = coll.data.insert_many(objects)
+            if result.has_errors:
+                first = next(iter(result.errors.values()))
+                raise RuntimeError(f"server refused {len(result.errors)} objects, first: {first.message}")
+
+    def _search(self, q: np.ndarray, k: int, ef: int, where: dict | None) -> np.ndarray:
+        self._set_ef(ef)
+        filters = None if where is None else wvc.query.Filter.by_property("bucket").less_than(where["valueInt"])
+        found = self.collection().query.near_vector(q, limit=k, filters=filters, return_properties=[])
+        return np.array([row_of(str(o.uuid)) for o in found.objects], dtype=np.int64)
+
+    def _stop(self) -> None:
+        with self.lock:
+            for client in self.clients:
+                client.close()
+            self.clients.clear()
+        super()._stop()
+
+    def versions(self) -> dict[str, str]:
+        return {"vectordb": package_version("vectordb"), "weaviate-client": package_version("weaviate-client"),
+                "grpcio": package_version("grpcio")}
+
+
+
