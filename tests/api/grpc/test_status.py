@@ -37,3 +37,15 @@ def test_a_closing_database_answers_unavailable(tmp_path):
         db.close()
         error = _call(running, "Search", search_get_pb2.SearchRequest(collection="Doc"))
         assert error.code() == grpc.StatusCode.UNAVAILABLE
+
+
+def test_what_the_server_lacks_is_refused_by_name(servers):
+    from vectordb.api.grpc.pb import base_search_pb2
+
+    servers.db.create_collection({"class": "Doc", "vectorizer": "none"})
+    mmr = search_get_pb2.SearchRequest(collection="Doc", near_vector=base_search_pb2.NearVector(
+        vector_bytes=b"\0" * 8, selection=base_search_pb2.Selection(mmr=base_search_pb2.Selection.MMR(limit=3))))
+    error = _call(servers, "Search", mmr)
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "MMR" in error.details()
+    image = search_get_pb2.SearchRequest(collection="Doc", near_image=base_search_pb2.NearImageSearch(image="eA=="))
+    assert "multi2vec" in _call(servers, "Search", image).details()

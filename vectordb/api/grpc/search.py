@@ -44,6 +44,8 @@ def _floats(raw: bytes) -> np.ndarray:
 
 
 def _thresholds(message: Any, out: dict[str, Any]) -> None:
+    if message.HasField("selection"):
+        raise UserError(f"{message.DESCRIPTOR.name}: MMR selection (diversity) is not supported by this server")
     for name in ("certainty", "distance"):
         if message.HasField(name):
             out[name] = getattr(message, name)
@@ -138,6 +140,8 @@ def hybrid(message: base_search_pb2.Hybrid) -> dict[str, Any]:
         alpha = message.alpha_param if message.HasField("alpha_param") else 0.75
     else:
         alpha = message.alpha
+    if message.HasField("selection"):
+        raise UserError("hybrid: MMR selection (diversity) is not supported by this server")
     out: dict[str, Any] = {"query": message.query, "alpha": alpha, "properties": list(message.properties) or None,
                            "fusionType": _FUSION.get(message.fusion_type)}
     _targets(message, out)
