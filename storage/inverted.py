@@ -258,6 +258,7 @@ class InvertedIndex:
 
     def __init__(self, kv: KV, class_def: dict) -> None:
         self.kv = kv
+        kv.open_dbs([_DB_FILTER, _DB_SEARCH, _DB_LEN, _DB_META, _DB_GEO, _DB_STATS])
         self._f = kv.db(_DB_FILTER)
         self._s = kv.db(_DB_SEARCH)
         self._len = kv.db(_DB_LEN)

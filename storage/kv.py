@@ -13,7 +13,7 @@ import logging
 import struct
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -85,12 +85,29 @@ class KV:
         """
         handle = self._dbs.get(name)
         if handle is None:
-            with self._writer:
-                handle = self._dbs.get(name)
-                if handle is None:
-                    handle = self.env.open_db(name.encode())
-                    self._dbs[name] = handle
+            self.open_dbs([name])
+            handle = self._dbs[name]
         return handle
+
+    def open_dbs(self, names: Iterable[str]) -> None:
+        """Open (and create) several named databases in one write transaction: one commit, not one each."""
+        self._check_open()
+        with self._writer:
+            missing = [name for name in names if name not in self._dbs]
+            if not missing:
+                return
+            txn = self.env.begin(write=True)
+            try:
+                handles = {name: self.env.open_db(name.encode(), txn=txn) for name in missing}
+                txn.commit()
+            except lmdb.DbsFullError:
+                txn.abort()
+                raise StorageError(f"{self.path} cannot hold another named database: LMDB opens it for at most "
+                                   f"{MAX_DBS}") from None
+            except BaseException:
+                txn.abort()
+                raise
+            self._dbs.update(handles)
 
     @contextmanager
     def read(self) -> Iterator[lmdb.Transaction]:

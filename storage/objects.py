@@ -21,6 +21,10 @@ _SCHEMA = b"schema"
 _NEXT_DOCID = b"next_docid"
 _NEXT_SEQ = b"next_seq"
 
+# Each vector has a named LMDB database of its own, next to the store's and the inverted index's ten; LMDB
+# opens an environment for a fixed number of them (kv.MAX_DBS), so a collection holds at most this many vectors.
+MAX_VECTORS = 500
+
 UPSERT = "u"
 DELETE = "d"
 
@@ -42,6 +46,7 @@ class ObjectStore:
 
     def __init__(self, kv: KV, vector_names: list[str]) -> None:
         self.kv = kv
+        kv.open_dbs(["meta", "objects", "docids", "log", *(f"vec:{name}" for name in vector_names)])
         self.meta = kv.db("meta")
         self.objects = kv.db("objects")
         self.docids = kv.db("docids")

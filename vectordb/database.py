@@ -14,6 +14,7 @@ from modules.registry import Registry
 from storage.errors import MissingSchema
 from storage.hnsw import fsync_dir
 from storage.locks import DirLock
+from storage.objects import MAX_VECTORS
 from vectordb import schema
 from vectordb.collection import HIDDEN, Collection, Write, hidden_sibling
 from vectordb.config import Settings
@@ -132,6 +133,9 @@ class Database:
         if not isinstance(body, Mapping):
             raise UserError("the class definition must be a JSON object")
         class_def = schema.normalize_class(dict(body), modules=self.modules, settings=self.settings)
+        if len(class_def.get("vectorConfig") or {}) > MAX_VECTORS:
+            raise UserError(f"vectorConfig: a collection holds at most {MAX_VECTORS} named vectors, this one names "
+                            f"{len(class_def['vectorConfig'])}")
         with self.schema_lock:
             name = class_def["class"]
             if any(existing.lower() == name.lower() for existing in self.collections):
@@ -147,7 +151,7 @@ class Database:
         final = self.collections_dir / class_def["class"]
         staging = hidden_sibling(final, "new")
         try:
-            Collection(self, staging, class_def).close()
+            Collection(self, staging, class_def).close(snapshot=False)
             os.rename(staging, final)
             fsync_dir(self.collections_dir)
         except BaseException:
