@@ -27,8 +27,10 @@ serve: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
+# ruff over the whole tree; mypy over the packages (vectordb, modules, storage: [tool.mypy] in pyproject.toml)
 lint: $(STAMP)
-	$(VENV)/bin/ruff check .
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 # Benchmarks beside the peer systems (benchmarks/README.md). Peers live in their own venv so the core one stays
 # as a user installs it; matplotlib (the `bench` extra) goes into the core venv, where the runner plots.

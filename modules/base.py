@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -47,11 +47,12 @@ class ModuleContext:
 
 @runtime_checkable
 class Module(Protocol):
-    name: str
+    # Facts of the module class (the registry reads them before building an instance), hence ClassVar.
+    name: ClassVar[str]
     #: "text2vec" | "generative" | "reranker"
-    capability: str
+    capability: ClassVar[str]
     #: API-based modules are switched on together by ENABLE_API_BASED_MODULES.
-    api_based: bool
+    api_based: ClassVar[bool]
 
     def class_defaults(self) -> dict[str, Any]:
         """Settings written into a collection's moduleConfig at creation."""
@@ -69,7 +70,7 @@ class Module(Protocol):
 @runtime_checkable
 class Vectorizer(Module, Protocol):
     #: Default of `vectorizeClassName` written into the schema.
-    vectorize_class_name: bool
+    vectorize_class_name: ClassVar[bool]
 
     async def vectorize(
         self, texts: list[str], config: Mapping[str, Any], ctx: ModuleContext

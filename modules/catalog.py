@@ -6,6 +6,7 @@ Importing a module class is cheap: heavy dependencies (onnxruntime, tokenizers) 
 
 from __future__ import annotations
 
+from modules.base import Module
 from modules.cohere.reranker import CohereReranker
 from modules.cohere.text2vec import CohereVectorizer
 from modules.dummy.generative import DummyGenerative
@@ -14,7 +15,7 @@ from modules.openai.text2vec import OpenAIVectorizer
 from modules.transformers.reranker import TransformersReranker
 from modules.transformers.text2vec import TransformersVectorizer
 
-BUILTIN_MODULES: tuple[type, ...] = (
+BUILTIN_MODULES: tuple[type[Module], ...] = (
     OpenAIVectorizer,
     CohereVectorizer,
     CohereReranker,

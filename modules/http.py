@@ -186,7 +186,7 @@ async def _check_public_host(header: str, host: str) -> None:
     except (OSError, TimeoutError) as exc:
         raise ModuleError(f"{header}: base URL host {host!r} could not be resolved", 400) from exc
     for info in infos:
-        if _internal_ip(ipaddress.ip_address(info[4][0].split("%")[0])):
+        if _internal_ip(ipaddress.ip_address(str(info[4][0]).split("%")[0])):  # IPv6 may carry a %zone
             raise refused
 
 

@@ -78,6 +78,10 @@ def _build(factory: Any, name: str, env: Mapping[str, str]) -> Module:
     return instance
 
 
+def _loader(module: type[Module]) -> Callable[[], type[Module]]:
+    return lambda: module
+
+
 @dataclass
 class _Entry:
     name: str
@@ -114,7 +118,8 @@ class Registry:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Registry:
         entries: dict[str, _Entry] = {
-            cls.name: _Entry(cls.name, lambda c=cls: c, cls.api_based, "built-in") for cls in BUILTIN_MODULES
+            module.name: _Entry(module.name, _loader(module), module.api_based, "built-in")
+            for module in BUILTIN_MODULES
         }
         for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
             if ep.name in entries:

@@ -37,7 +37,7 @@ def vector_bytes(vector: np.ndarray) -> bytes:
     return np.ascontiguousarray(vector, dtype="<f4").tobytes()
 
 
-def vector_from_bytes(raw: bytes) -> np.ndarray:
+def vector_from_bytes(raw: bytes | memoryview) -> np.ndarray:
     return np.frombuffer(raw, dtype="<f4").astype(np.float32)
 
 

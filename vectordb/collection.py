@@ -413,7 +413,7 @@ class Collection:
 
             def run(txn: lmdb.Transaction) -> None:
                 gone.clear()
-                changes = []
+                changes: list[tuple[int, dict | None, dict | None]] = []
                 for object_id in object_ids:
                     obj = self.store.get(txn, object_id)
                     if obj is None:

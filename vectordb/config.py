@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 #: What `vectordb.open()` and `make serve` turn on when the environment names no modules (as Chroma's default
 #: embedding function): the local all-MiniLM-L6-v2 model, in-process, no network and no key.
@@ -146,7 +147,7 @@ class Settings:
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         env = dict(os.environ if env is None else env)
         apikey_enabled = _bool(env.get("AUTHENTICATION_APIKEY_ENABLED"), False)
         keys = _items(env, "AUTHENTICATION_APIKEY_ALLOWED_KEYS")

@@ -386,7 +386,7 @@ class Database:
         }
 
     # references ------------------------------------------------------------------------------------
-    def reference_add(self, class_name: str, object_id: str, prop: str, beacon: Mapping[str, Any],
+    def reference_add(self, class_name: str, object_id: str, prop: str, beacon: Mapping[str, Any] | None,
                       *, replace_all: list[Mapping[str, Any]] | None = None, remove: bool = False) -> None:
         from vectordb.references import change_reference
 

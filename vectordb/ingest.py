@@ -191,7 +191,7 @@ class Ingest:
                     for w in pending:
                         w.vectors[name] = None
                 continue
-            self._vectorize_space(space, pending, mode)
+            self._vectorize_space(space, space.module, pending, mode)
 
     def _text(self, space: VectorSpace, properties: dict[str, Any]) -> str:
         return object_text(
@@ -203,7 +203,7 @@ class Ingest:
             self.db.settings.lowercase_vectorization_input,
         )
 
-    def _vectorize_space(self, space: VectorSpace, pending: list[Write], mode: str) -> None:
+    def _vectorize_space(self, space: VectorSpace, module_name: str, pending: list[Write], mode: str) -> None:
         todo: list[tuple[Write, str]] = []
         for w in pending:
             text = self._text(space, w.properties)
@@ -215,7 +215,7 @@ class Ingest:
         if not todo:
             return
         try:
-            module = self.db.modules.get(space.module)
+            module = self.db.modules.vectorizer(module_name)
         except ModuleError as exc:
             for w, _ in todo:
                 w.error = exc.message
@@ -245,11 +245,11 @@ class Ingest:
                 continue
             for (w, _), vector in zip(chunk, result, strict=True):
                 try:
-                    w.vectors[space.name] = _flat_vector(vector)
+                    flat = w.vectors[space.name] = _flat_vector(vector)
                 except ValueError as exc:
                     w.error = f"vectorize: {space.module}: the vector it returned {exc}"
                     continue
-                problem = vector_problem(w.vectors[space.name], None)
+                problem = vector_problem(flat, None)
                 if problem is not None:
                     w.error = f"vectorize: {space.module}: the vector it returned {problem}"
 

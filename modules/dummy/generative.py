@@ -7,7 +7,7 @@ map in random order; they are sorted by key here so the answer is reproducible.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from modules.base import ModuleContext
 
@@ -19,9 +19,9 @@ def _setting(value: Any) -> str:
 
 
 class DummyGenerative:
-    name = "generative-dummy"
-    capability = "generative"
-    api_based = False
+    name: ClassVar[str] = "generative-dummy"
+    capability: ClassVar[str] = "generative"
+    api_based: ClassVar[bool] = False
 
     def class_defaults(self) -> dict[str, Any]:
         return {}

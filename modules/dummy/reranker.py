@@ -6,15 +6,15 @@ Weaviate's dummy takes Go's `len(doc)`, a byte count, so the length here is in U
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from modules.base import ModuleContext
 
 
 class DummyReranker:
-    name = "reranker-dummy"
-    capability = "reranker"
-    api_based = False
+    name: ClassVar[str] = "reranker-dummy"
+    capability: ClassVar[str] = "reranker"
+    api_based: ClassVar[bool] = False
 
     def class_defaults(self) -> dict[str, Any]:
         return {}

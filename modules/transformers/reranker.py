@@ -17,7 +17,7 @@ import logging
 import math
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from modules.base import ModuleContext, ModuleError
 from modules.transformers import container
@@ -45,9 +45,9 @@ def cosine_scores(embedder: OnnxEmbedder, query: str, documents: list[str]) -> l
 
 
 class TransformersReranker:
-    name = NAME
-    capability = "reranker"
-    api_based = False
+    name: ClassVar[str] = NAME
+    capability: ClassVar[str] = "reranker"
+    api_based: ClassVar[bool] = False
     #: Documents per /rerank request, and requests in flight at a time.
     chunk_size = 32
     max_concurrency = 4

@@ -21,7 +21,7 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -84,10 +84,10 @@ def route(config: Mapping[str, Any], env: Mapping[str, str], task_type: str) -> 
 
 
 class TransformersVectorizer:
-    name = NAME
-    capability = "text2vec"
-    api_based = False
-    vectorize_class_name = True
+    name: ClassVar[str] = NAME
+    capability: ClassVar[str] = "text2vec"
+    api_based: ClassVar[bool] = False
+    vectorize_class_name: ClassVar[bool] = True
     #: Requests in flight to one container at a time; the container does one text per request.
     max_concurrency = 8
 

@@ -36,7 +36,7 @@ def error_response(status: int, message: str) -> JSON:
 
 def path_methods(routers: list[APIRouter]) -> list[tuple[re.Pattern[str], frozenset[str]]]:
     """Each route's path pattern and methods, read from the routers once, for the Allow header of a 405."""
-    return [(route.path_regex, frozenset(route.methods)) for router in routers for route in router.routes
+    return [(route.path_regex, frozenset(route.methods or ())) for router in routers for route in router.routes
             if isinstance(route, APIRoute)]
 
 

@@ -85,7 +85,7 @@ class Aggregate:
         filters: FilterLike | None,
         group_by: GroupByLike,
         object_limit: int | None,
-        **search: dict[str, Any],
+        **search: Any,
     ) -> AggregateReturn:
         metrics = _metrics_list(return_metrics)
         fields: dict[str, list[str]] = {}

@@ -97,7 +97,7 @@ class Query:
         sort: SortLike | None = None,
         group_by: GroupBy | None = None,
         include_vector: bool | str | Sequence[str] = False,
-        **search: dict[str, Any],
+        **search: Any,
     ) -> QueryReturn:
         if limit is not None and limit < 0:
             raise ValueError("limit must not be negative")

@@ -116,15 +116,15 @@ def generate(db: Database, coll: Collection, req: SearchRequest, results: list[S
         except ModuleError as exc:
             return None, exc.message
 
-    async def one_result(result: SearchResult) -> tuple[str | None, str | None]:
+    async def one_result(template: str, result: SearchResult) -> tuple[str | None, str | None]:
         try:
-            prompt = _fill(single, result.properties)
+            prompt = _fill(template, result.properties)
         except ValueError as exc:
             return None, str(exc)
         return await one(prompt)
 
     async def run_all() -> tuple[list[tuple[str | None, str | None]], tuple[str | None, str | None] | None]:
-        singles = await asyncio.gather(*(one_result(r) for r in results)) if single else []
+        singles = await asyncio.gather(*(one_result(single, r) for r in results)) if single else []
         combined = None
         if grouped.get("task"):
             keep = grouped.get("properties")

@@ -235,6 +235,7 @@ def aggregate(
     objects = list(objects)
     limits = top_occurrences_limit or {}
     props = {name: require_property(class_def, name) for name in fields}
+    groups: list[tuple[Any, list[Mapping[str, Any]], dict[str, Any] | None]]
     if group_by:
         group_limit = DEFAULT_GROUP_LIMIT if limit is None else limit
         groups = [

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from decimal import Decimal
 from functools import cmp_to_key
+from typing import Any
 
 import numpy as np
 
@@ -54,7 +55,7 @@ def hybrid_sets(
     return sets
 
 
-def format_go_float(value: float, bits: int = 32) -> str:
+def format_go_float(value: float | np.floating[Any], bits: int = 32) -> str:
     """Go's `%v` of a float32 (bits=32) or float64: the shortest digits that round-trip, in exponent form
     when the decimal exponent is below -4 or at least 6 (`1e+06`, `1.5e-05`), else positional (`0.25`)."""
     x = float(np.float32(value)) if bits == 32 else float(value)
@@ -68,9 +69,9 @@ def format_go_float(value: float, bits: int = 32) -> str:
     dec = Decimal(shortest)
     if dec == 0:
         return "-0" if str(dec).startswith("-") else "0"
-    sign, digits, exponent = dec.normalize().as_tuple()
+    sign, digits, _ = dec.normalize().as_tuple()
     lead = "-" if sign else ""
-    sci = exponent + len(digits) - 1
+    sci = dec.normalize().adjusted()  # the exponent of the leading digit
     text = "".join(str(d) for d in digits)
     if sci < -4 or sci >= 6:
         mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")

@@ -145,8 +145,12 @@ def _value_getter(name: str, class_def: Mapping[str, Any]) -> Callable[[Any], An
     if name in ID_PATHS:
         return lambda obj: None if _fields(obj)[0] is None else _text(_fields(obj)[0])
     if name in TIME_PATHS:
-        index = 2 if name == "_creationTimeUnix" else 3
-        return lambda obj: None if _fields(obj)[index] is None else float(_fields(obj)[index])
+        def time_of(obj: Any) -> float | None:
+            _, _, created, updated = _fields(obj)
+            value = created if name == "_creationTimeUnix" else updated
+            return None if value is None else float(value)
+
+        return time_of
     prop = class_property(class_def, name) or {}
     data_type = (prop.get("dataType") or [""])[0]
     extract = _extractor(data_type)

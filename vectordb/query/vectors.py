@@ -30,7 +30,7 @@ def vectorize_query(
         )
     ctx = ModuleContext(headers=dict(headers), env=db.settings.env)
     try:
-        module = db.modules.get(space.module)
+        module = db.modules.vectorizer(space.module)
         vectors = db.loop.run(module.vectorize_query(texts, space.module_config, ctx))
     except ModuleError as exc:
         raise UserError(f"could not vectorize input: {space.module}: {exc.message}", exc.status) from exc

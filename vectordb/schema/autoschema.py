@@ -101,7 +101,7 @@ def _array_type(values: list, nested: bool) -> list[str]:
     if not values:
         return [f"{DEFAULT_STRING}[]"]
     targets: list[str] = []
-    first: str | None = None
+    first = ""  # the first element's data type; stays "" for a list of references
     is_ref = False
     for i, value in enumerate(values):
         try:
@@ -109,13 +109,13 @@ def _array_type(values: list, nested: bool) -> list[str]:
         except ValueError as exc:
             raise ValueError(f"element [{i}]: {exc}") from exc
         if i == 0:
-            first, is_ref = dtype, dtype is None
+            first, is_ref = dtype or "", dtype is None
         if dtype is None:
             if not is_ref:
                 raise ValueError(
                     f"element [{i}]: mismatched data type - '{first[:-2]}' expected, got reference"
                 )
-            if target not in targets:
+            if target is not None and target not in targets:
                 targets.append(target)
             continue
         if is_ref:
@@ -149,7 +149,7 @@ def _nested_defs(value: Any, dtype: str) -> list[dict]:
 def _nested_def(name: str, value: Any) -> dict:
     try:
         dtype = determine_type(value, nested=True)
-        prop = {"name": name, "dataType": dtype, "description": _description("nested property")}
+        prop: dict[str, Any] = {"name": name, "dataType": dtype, "description": _description("nested property")}
         if dtype[0] in NESTED_TYPES:
             prop["nestedProperties"] = _nested_defs(value, dtype[0])
     except ValueError as exc:

@@ -51,7 +51,7 @@ class ModuleCatalog(Protocol):
 
     def class_defaults(self, name: str) -> dict: ...
 
-    def validate_class_config(self, name: str, config: dict, class_def: dict) -> None:
+    def validate_class_config(self, name: str, config: dict, class_def: Mapping[str, Any]) -> None:
         """Raise ValueError with a user-facing message when `config` is unusable."""
         ...
 

@@ -58,7 +58,7 @@ def normalize_vector_index(index_type: str, raw: Any, default_distance: str, whe
 
 
 def _hnsw(cfg: dict, distance: str, w: str) -> dict:
-    out = {
+    out: dict[str, Any] = {
         "skip": opt_bool(cfg, "skip", False, w),
         "cleanupIntervalSeconds": opt_int(cfg, "cleanupIntervalSeconds", 300, w),
         "maxConnections": opt_int(cfg, "maxConnections", 32, w),
@@ -112,7 +112,7 @@ def _flat(cfg: dict, distance: str, w: str) -> dict:
             "cache": opt_bool(sub, "cache", False, f"{w}.{key}"),
         }
 
-    out = {
+    out: dict[str, Any] = {
         "distance": distance,
         "vectorCacheMaxObjects": opt_int(cfg, "vectorCacheMaxObjects", VECTOR_CACHE_MAX_OBJECTS, w),
         "pq": compression("pq"),
@@ -139,7 +139,7 @@ def _flat(cfg: dict, distance: str, w: str) -> dict:
 
 def _pq(sub: dict, w: str) -> dict:
     encoder = as_dict(sub.get("encoder"), f"{w}.encoder")
-    out = {
+    out: dict[str, Any] = {
         "enabled": opt_bool(sub, "enabled", False, w),
         "bitCompression": opt_bool(sub, "bitCompression", False, w),
         "segments": opt_int(sub, "segments", 0, w),
@@ -170,7 +170,7 @@ def _sq(sub: dict, w: str) -> dict:
 
 
 def _rq(sub: dict, w: str, rescore_default: int) -> dict:
-    out = {
+    out: dict[str, Any] = {
         "enabled": opt_bool(sub, "enabled", False, w),
         "bits": opt_int(sub, "bits", 8, w),
         "rescoreLimit": opt_int(sub, "rescoreLimit", rescore_default, w),
@@ -182,7 +182,7 @@ def _rq(sub: dict, w: str, rescore_default: int) -> dict:
 
 def _multivector(sub: dict, w: str) -> dict:
     muvera = as_dict(sub.get("muvera"), f"{w}.muvera")
-    out = {
+    out: dict[str, Any] = {
         "enabled": opt_bool(sub, "enabled", False, w),
         "muvera": {
             "enabled": opt_bool(muvera, "enabled", False, f"{w}.muvera"),
@@ -219,7 +219,7 @@ def normalize_inverted(raw: Any, where: str) -> dict:
     cleanup = opt_int(cfg, "cleanupIntervalSeconds", 60, w)
     if cleanup < 0:
         raise fail(f"{w}: cleanup interval seconds must be > 0")
-    out = {
+    out: dict[str, Any] = {
         "bm25": {
             "b": opt_number(bm25, "b", 0.75, f"{w}.bm25"),
             "k1": opt_number(bm25, "k1", 1.2, f"{w}.bm25"),
@@ -269,7 +269,7 @@ def _word_list(cfg: dict, key: str, w: str) -> list[str] | None:
 def normalize_multi_tenancy(raw: Any, where: str) -> dict:
     w = f"{where}: multiTenancyConfig"
     cfg = as_dict(raw, w)
-    out = {
+    out: dict[str, Any] = {
         "enabled": opt_bool(cfg, "enabled", False, w),
         "autoTenantCreation": opt_bool(cfg, "autoTenantCreation", False, w),
         "autoTenantActivation": opt_bool(cfg, "autoTenantActivation", False, w),

@@ -213,8 +213,7 @@ def normalize_nested(raw: Any, prefix: str) -> list[dict]:
     seen: set[str] = set()
     for item in raw:
         item = as_dict(item, f"property '{prefix}': nested property")
-        name = item.get("name")
-        check_nested_property_name(name, prefix)
+        name = check_nested_property_name(item.get("name"), prefix)
         where = f"property '{prefix}.{name}'"
         if name in seen:
             raise fail(f"{where}: nested property name is used more than once")

@@ -142,7 +142,7 @@ def _update_named(old_vectors: dict, new_raw: Any, class_name: str, where: str) 
     return out
 
 
-def _update_module_config(old_def: dict, new_raw: Any, modules: ModuleCatalog | None, where: str) -> dict:
+def _update_module_config(old_def: Mapping[str, Any], new_raw: Any, modules: ModuleCatalog | None, where: str) -> dict:
     old = copy.deepcopy(old_def.get("moduleConfig") or {})
     new = as_dict(new_raw, f"{where}: moduleConfig")
     generative = [m for m in new if is_generative(m)]
@@ -182,7 +182,7 @@ def _without_descriptions(prop: dict) -> dict:
     return out
 
 
-def _update_properties(old_def: dict, new_raw: Any, where: str) -> list[dict]:
+def _update_properties(old_def: Mapping[str, Any], new_raw: Any, where: str) -> list[dict]:
     old_props = old_def.get("properties") or []
     if new_raw is None:
         return copy.deepcopy(old_props)

@@ -52,7 +52,7 @@ def parse_lenient(query: str) -> DocumentNode:
         try:
             return parse(text)
         except GraphQLSyntaxError as exc:
-            position = exc.positions[0] if exc.positions else None
+            position = next(iter(exc.positions or ()), None)
             if (
                 position is None
                 or "Invalid number, expected digit" not in exc.message
@@ -141,7 +141,7 @@ class GraphQLService:
         )
         if not isinstance(result, ExecutionResult):  # an awaitable: no resolver here is async
             raise RuntimeError("GraphQL execution unexpectedly returned an awaitable")
-        return result.formatted
+        return dict(result.formatted)
 
 
 def _errors(errors: list[GraphQLError]) -> dict[str, Any]:

@@ -49,10 +49,10 @@ def _near_object(db: Database, params: dict[str, Any]) -> dict[str, Any]:
         if cls:
             return params
     else:
-        object_id = params.get("id")
+        object_id = str(params.get("id") or "")
     if not object_id:
         raise UserError("Explore: nearObject needs 'id' or 'beacon'")
-    found = db.get_object(None, str(object_id))
+    found = db.get_object(None, object_id)
     if found is None:
         raise UserError(f"Explore: nearObject: no object with id '{object_id}'")
     rest = {k: v for k, v in params.items() if k not in ("id", "beacon")}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from graphql import (
     GraphQLArgument,
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")
 
 
-def valid_name(name: Any) -> bool:
+def valid_name(name: Any) -> TypeGuard[str]:
     # fullmatch: `$` would accept a trailing newline, which graphql-core then refuses for the whole schema
     return isinstance(name, str) and bool(_NAME.fullmatch(name)) and not name.startswith("__")
 

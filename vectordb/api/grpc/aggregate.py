@@ -71,7 +71,7 @@ def _aggregation(name: str, kind: str, metrics: Mapping[str, Any]) -> _Agg:
 
 
 def _grouped_by(path: list[str], value: str, class_def: Mapping[str, Any]) -> _Reply.Group.GroupedBy:
-    prop = next((p for p in class_def.get("properties") or [] if p["name"] == path[0]), {})
+    prop: Mapping[str, Any] = next((p for p in class_def.get("properties") or [] if p["name"] == path[0]), {})
     base = (prop.get("dataType") or ["text"])[0].removesuffix("[]")
     out = _Reply.Group.GroupedBy(path=path)
     if base == "int":

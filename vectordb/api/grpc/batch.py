@@ -36,7 +36,7 @@ def batch_objects(db: Database, request: batch_pb2.BatchObjectsRequest, headers:
                   ) -> batch_pb2.BatchObjectsReply:
     started = time.perf_counter()
     errors: dict[int, str] = {}
-    bodies: list[dict[str, Any]] = []
+    bodies: list[Mapping[str, Any]] = []
     positions: list[int] = []
     for index, obj in enumerate(request.objects):
         try:

@@ -5,7 +5,7 @@ The dicts use Weaviate's GraphQL argument names, exactly as the GraphQL face bui
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -173,9 +173,10 @@ def hybrid(message: base_search_pb2.Hybrid) -> dict[str, Any]:
     return out
 
 
-_SEARCH_FIELDS = {"near_vector": ("near_vector", near_vector), "near_object": ("near_object", near_object),
-                  "near_text": ("near_text", near_text), "hybrid": ("hybrid", hybrid),
-                  "hybrid_search": ("hybrid", hybrid), "bm25_search": ("bm25", bm25)}  # fmt: skip
+_SEARCH_FIELDS: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
+    "near_vector": ("near_vector", near_vector), "near_object": ("near_object", near_object),
+    "near_text": ("near_text", near_text), "hybrid": ("hybrid", hybrid),
+    "hybrid_search": ("hybrid", hybrid), "bm25_search": ("bm25", bm25)}  # fmt: skip
 
 
 def searches(message: Any) -> dict[str, dict[str, Any]]:
