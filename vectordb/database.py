@@ -221,7 +221,7 @@ class Database:
         with self.schema_lock:
             coll = self.collections.get(target.name)
             created = coll is None
-            if created:
+            if coll is None:
                 self.create_collection(target.body)
                 coll = self.collections[target.name]
         if coll.spaces != target.spaces:
