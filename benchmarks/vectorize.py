@@ -7,7 +7,16 @@ figure sorts the texts by length first, as the module does, to show what that al
 
     .venv/bin/python benchmarks/vectorize.py [--count 2000] [--batch-size 32] [--repeat 3]
 
-Prints a table and writes benchmarks/results/vectorize.json. More measurements (such as an end-to-end import)
+Prints a table and writes benchmarks/results/vectorize.json.
+
+With `--upstream`, it measures the core's batching of an API-based module instead: `--count` texts (default
+10,000) through text2vec-cohere, packed by the core (vectordb/vectorize_batch.py) and sent to a fake Cohere
+(benchmarks/upstream_fake.py, its own process) that takes `--latency` seconds per request and at most 96 texts.
+The ideal is limit x in-flight / latency texts per second; the script prints the rate, its ratio to the ideal
+and the request count, and writes benchmarks/results/vectorize_upstream.json:
+
+    .venv/bin/python benchmarks/vectorize.py --upstream [--count 10000] [--latency 0.05] [--in-flight 8]
+ More measurements (such as an end-to-end import)
 plug in by adding a builder to MEASUREMENTS: it takes the texts and the arguments and returns a callable that
 processes all the texts once; measure_all times it alongside the others.
 """
@@ -160,14 +169,101 @@ def measure_all(texts: list[str], args: argparse.Namespace) -> dict[str, dict[st
     return {name: {"texts_per_second": len(texts) / seconds, "best_seconds": seconds} for name, seconds in best.items()}
 
 
+def upstream(args: argparse.Namespace) -> None:
+    """The core's packing and in-flight requests against a fake provider with a fixed latency."""
+    import socket
+    import subprocess
+
+    import httpx
+
+    from modules import http
+    from modules.cohere.text2vec import CohereVectorizer
+    from vectordb.vectorize_batch import vectorize_packed
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    module = CohereVectorizer()
+    limit = module.limits.texts
+    fake = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "upstream_fake.py"), "--port", str(port),
+                             "--latency", str(args.latency), "--limit", str(limit), "--dims", str(args.dims)])
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{url}/stats", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("the fake upstream did not start") from None
+                time.sleep(0.1)
+        texts = generate_sentences(args.count)
+        config = {**module.class_defaults(), "baseURL": url}
+        ctx = ModuleContext(env={"COHERE_APIKEY": "bench-key", "VECTORDB_MODULES_IN_FLIGHT": str(args.in_flight)})
+
+        async def once() -> float:
+            start = time.perf_counter()
+            packed = await vectorize_packed(module, texts, config, ctx)
+            seconds = time.perf_counter() - start
+            failed = [result for _, result in packed if isinstance(result, BaseException)]
+            if failed:
+                raise SystemExit(f"{len(failed)} requests failed: {failed[0]}")
+            return seconds
+
+        async def runs() -> float:
+            # One event loop for all runs, as in the server: its connections stay open between batches.
+            try:
+                await once()  # warm-up: connections and the fake's cached answers
+                return min([await once() for _ in range(args.repeat)])
+            finally:
+                await http.aclose()
+
+        before = httpx.get(f"{url}/stats").json()["requests"]
+        best = asyncio.run(runs())
+        stats = httpx.get(f"{url}/stats").json()
+    finally:
+        fake.terminate()
+        fake.wait(timeout=30)
+    requests = (stats["requests"] - before) // (args.repeat + 1)
+    rate = args.count / best
+    ideal = limit * args.in_flight / args.latency
+    print(f"{args.count} texts through text2vec-cohere, fake latency {args.latency * 1000:.0f} ms, "
+          f"{limit} texts/request, {args.in_flight} in flight, {args.dims}-d vectors")
+    print(f"requests per run      {requests}  (most in flight at once: {stats['most_in_flight']}, "
+          f"refused: {stats['refused']})")
+    print(f"best of {args.repeat}             {best:.3f} s  = {rate:,.0f} texts/s")
+    print(f"ideal                 {ideal:,.0f} texts/s  (limit x in-flight / latency)")
+    print(f"ratio to ideal        {rate / ideal:.2f}")
+    report = {
+        "module": "text2vec-cohere", "texts": args.count, "latency_s": args.latency, "texts_per_request": limit,
+        "in_flight": args.in_flight, "dims": args.dims, "requests_per_run": requests, "best_seconds": best,
+        "texts_per_second": rate, "ideal_texts_per_second": ideal, "ratio_to_ideal": rate / ideal,
+        "load_average_1m": round(os.getloadavg()[0], 2),
+    }
+    out = RESULTS.with_name("vectorize_upstream.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"saved {out.relative_to(ROOT)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=2000)
+    parser.add_argument("--count", type=int, default=0, help="texts (default 2000; --upstream: 10000)")
+    parser.add_argument("--upstream", action="store_true", help="measure the core's batching against a fake API")
+    parser.add_argument("--latency", type=float, default=0.05, help="--upstream: seconds per request")
+    parser.add_argument("--in-flight", type=int, default=8, help="--upstream: requests in flight")
+    parser.add_argument("--dims", type=int, default=256, help="--upstream: vector length")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--call-size", type=int, default=200, help="texts per vectorize() call")
     parser.add_argument("--threads", type=int, default=0, help="onnxruntime intra-op threads (0: one per core)")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    if args.upstream:
+        args.count = args.count or 10_000
+        upstream(args)
+        return
+    args.count = args.count or 2000
 
     texts = generate_sentences(args.count)
     results = measure_all(texts, args)
