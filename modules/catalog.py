@@ -11,14 +11,30 @@ from modules.cohere.reranker import CohereReranker
 from modules.cohere.text2vec import CohereVectorizer
 from modules.dummy.generative import DummyGenerative
 from modules.dummy.reranker import DummyReranker
+from modules.jinaai.reranker import JinaReranker
+from modules.jinaai.text2vec import JinaVectorizer
+from modules.mistral.text2vec import MistralVectorizer
+from modules.nvidia.reranker import NvidiaReranker
+from modules.nvidia.text2vec import NvidiaVectorizer
+from modules.ollama.text2vec import OllamaVectorizer
 from modules.openai.text2vec import OpenAIVectorizer
 from modules.transformers.reranker import TransformersReranker
 from modules.transformers.text2vec import TransformersVectorizer
+from modules.voyageai.reranker import VoyageReranker
+from modules.voyageai.text2vec import VoyageVectorizer
 
 BUILTIN_MODULES: tuple[type[Module], ...] = (
     OpenAIVectorizer,
     CohereVectorizer,
     CohereReranker,
+    OllamaVectorizer,
+    JinaVectorizer,
+    JinaReranker,
+    VoyageVectorizer,
+    VoyageReranker,
+    MistralVectorizer,
+    NvidiaVectorizer,
+    NvidiaReranker,
     TransformersVectorizer,
     TransformersReranker,
     DummyReranker,

@@ -88,10 +88,12 @@ class ProviderClient:
     def error_detail(self, body: Any) -> str | None:
         """The provider's message in an error answer (a parsed JSON body)."""
         if isinstance(body, Mapping):
-            for key in ("message", "detail", "error"):
+            for key in ("message", "detail", "title", "error"):
                 value = body.get(key)
                 if isinstance(value, Mapping):
                     value = value.get("message") or value
+                elif isinstance(value, list) and value and isinstance(value[0], Mapping):
+                    value = value[0].get("msg") or value  # FastAPI-style validation errors
                 if value:
                     return str(value)
         return None
@@ -124,6 +126,8 @@ class ProviderClient:
             return from_env, True
         if self.key_optional or header is None:
             return None, False
+        if env_var is None:
+            raise ModuleError(f"no api key found in request header: {header}", 401)
         raise ModuleError(
             f"no api key found neither in request header: {header} nor in environment variable under {env_var}",
             401,

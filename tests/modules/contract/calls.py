@@ -18,7 +18,7 @@ RERANK_QUERY = "which is longest?"
 
 def _run(name: str, config: Mapping[str, Any], headers: Mapping[str, str] | None,
          env: Mapping[str, str] | None, call: Any) -> Any:
-    full_env = {**FAST, **(env or {})}
+    full_env = {**FAST, "ENABLE_MODULES": name, **(env or {})}
     registry = Registry.from_env(full_env)
     module = registry.get(name)
     merged = {**registry.class_defaults(name), **config}

@@ -41,6 +41,10 @@ class VectorizerCase:
     key_header: str | None
     key_env: str | None
     baseurl_header: str | None = None
+    #: The provider works without a key (a self-hosted server).
+    key_optional: bool = False
+    #: On with the API-based modules (Weaviate's switch), rather than through ENABLE_MODULES.
+    api_based: bool = True
     #: The key a request carried.
     sent_key: Callable[[Recorded], str | None] = bearer
     #: Answers place vectors by an index, so a shuffled answer must still come back in input order.
@@ -64,6 +68,7 @@ class RerankerCase:
     key_header: str | None
     key_env: str | None
     baseurl_header: str | None = None
+    api_based: bool = True
     sent_key: Callable[[Recorded], str | None] = bearer
     bad_settings: list[tuple[dict[str, Any], str]] = field(default_factory=list)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.modules.contract import cohere, openai
+from tests.modules.contract import cohere, jinaai, mistral, nvidia, ollama, openai, voyageai
 
-VECTORIZERS = [openai.VECTORIZER, cohere.VECTORIZER]
-RERANKERS = [cohere.RERANKER]
+VECTORIZERS = [
+    openai.VECTORIZER, cohere.VECTORIZER, ollama.VECTORIZER, jinaai.VECTORIZER, voyageai.VECTORIZER,
+    mistral.VECTORIZER, nvidia.VECTORIZER,
+]
+RERANKERS = [cohere.RERANKER, jinaai.RERANKER, voyageai.RERANKER, nvidia.RERANKER]

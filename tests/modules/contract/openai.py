@@ -29,14 +29,15 @@ def reversed_data(body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "data": list(reversed(body["data"]))}
 
 
-def openai_compatible(module: str, key_header: str, key_env: str, baseurl_header: str | None,
-                      config: Any = None, **extra: Any) -> VectorizerCase:
-    """A case for any provider on OpenAI's embeddings wire format."""
-    return VectorizerCase(
-        module=module, config=config or (lambda url: {"baseURL": url}), texts=lambda r: r.body["input"],
-        answer=embeddings_answer, error=error, key_header=key_header, key_env=key_env,
-        baseurl_header=baseurl_header, shuffle=reversed_data, **extra,
-    )
+def openai_compatible(module: str, key_header: str, key_env: str | None, baseurl_header: str | None,
+                      **extra: Any) -> VectorizerCase:
+    """A case for any provider on OpenAI's embeddings wire format (`extra` replaces any of its parts)."""
+    parts: dict[str, Any] = {
+        "config": lambda url: {"baseURL": url}, "texts": lambda r: r.body["input"], "answer": embeddings_answer,
+        "error": error, "shuffle": reversed_data, **extra,
+    }
+    return VectorizerCase(module=module, key_header=key_header, key_env=key_env, baseurl_header=baseurl_header,
+                          **parts)
 
 
 VECTORIZER = openai_compatible(

@@ -20,7 +20,9 @@ TEXTS = ["a cat", "stock markets fell sharply", "bread"]
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     env = {c.key_env: ENV_KEY for c in [*VECTORIZERS, *RERANKERS] if c.key_env}
-    db = Database(make_settings(tmp_path_factory.mktemp("e2e"), ENABLE_API_BASED_MODULES="true", **env))
+    local = ",".join(c.module for c in [*VECTORIZERS, *RERANKERS] if not c.api_based)
+    db = Database(make_settings(tmp_path_factory.mktemp("e2e"), ENABLE_API_BASED_MODULES="true", ENABLE_MODULES=local,
+                                **env))
     with Server(create_app(db)) as running:
         yield httpx.Client(base_url=running.url, timeout=30)
     db.close()

@@ -63,7 +63,7 @@ def test_missing_key_names_the_header_and_the_variable(case: RerankerCase, fake:
     with pytest.raises(ModuleError) as caught:
         rerank(case.module, DOCS, case.config(fake.url))
     assert caught.value.status == 401
-    assert case.key_header in caught.value.message and str(case.key_env) in caught.value.message
+    assert case.key_header in caught.value.message and (case.key_env or "") in caught.value.message
     assert fake.requests == []
 
 
@@ -147,7 +147,8 @@ def test_bad_settings_are_refused_at_creation(case: RerankerCase) -> None:
 
 
 def test_module_facts(case: RerankerCase) -> None:
-    registry = Registry.from_env({"ENABLE_API_BASED_MODULES": "true"})
+    registry = Registry.from_env({"ENABLE_API_BASED_MODULES": "true", "ENABLE_MODULES": case.module})
     assert registry.is_enabled(case.module) and case.module in registry.meta()
+    assert Registry.from_env({"ENABLE_API_BASED_MODULES": "true"}).is_enabled(case.module) is case.api_based
     module = registry.reranker(case.module)
-    assert module.api_based and module.capability == "reranker"
+    assert module.api_based is case.api_based and module.capability == "reranker"

@@ -1,0 +1,1 @@
+"""Jina AI: text2vec-jinaai and reranker-jinaai."""

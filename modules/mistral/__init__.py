@@ -1,0 +1,1 @@
+"""Mistral: text2vec-mistral."""

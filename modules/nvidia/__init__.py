@@ -1,0 +1,1 @@
+"""NVIDIA: text2vec-nvidia and reranker-nvidia."""

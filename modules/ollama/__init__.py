@@ -1,0 +1,1 @@
+"""Ollama: text2vec-ollama."""

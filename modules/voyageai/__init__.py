@@ -1,0 +1,1 @@
+"""Voyage AI: text2vec-voyageai and reranker-voyageai."""
