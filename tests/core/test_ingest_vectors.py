@@ -159,6 +159,16 @@ def test_start_up_takes_mixed_lengths_and_nan_an_older_version_stored(tmp_path, 
         assert [bool(r["error"]) for r in results] == [True, False]
     finally:
         db.close()
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        db = Database(db.settings)  # from the snapshot the clean close saved: level, nothing to rebuild
+    try:
+        assert len(db.collection("Old").indexes[""]) == 6
+        messages = [r.getMessage() for r in caplog.records]
+        assert not any("rebuil" in m for m in messages), messages
+        assert any("2 stored vectors have NaN or infinity" in m for m in messages), messages
+    finally:
+        db.close()
 
 
 def test_refused_vectors_over_http_are_422_per_object(http):
