@@ -59,15 +59,21 @@ def test_a_stored_class_with_a_bad_name_is_left_out_of_graphql(tmp_path, caplog)
     bad = {**db.collection("Good").class_def, "class": "Bad\n"}
     bad["properties"] = [{**bad["properties"][0], "name": "title\n"}]
     Collection(db, db.collections_dir / "Bad\n", bad).close()
+    # and a class with a good name, one of whose properties has a bad one
+    half = {**bad, "class": "Half", "properties": [*bad["properties"], {**bad["properties"][0], "name": "title"}]}
+    Collection(db, db.collections_dir / "Half", half).close()
     db.close()
     db = Database(settings)
     try:
-        assert sorted(db.collections) == ["Bad\n", "Good"]
+        assert sorted(db.collections) == ["Bad\n", "Good", "Half"]
+        db.insert_object({"class": "Half", "properties": {"title": "half"}})
         with Server(create_app(db)) as srv, httpx.Client(base_url=srv.url, timeout=30) as http:
             with caplog.at_level(logging.WARNING):
                 _graphql_ok(http)
+            half_query = http.post("/v1/graphql", json={"query": "{Get{Half{title}}}"})
+            assert half_query.status_code == 200 and half_query.json()["data"]["Get"]["Half"] == [{"title": "half"}]
             assert any("Bad\\n" in r.getMessage() and "left out" in r.getMessage() for r in caplog.records)
             assert http.delete("/v1/schema/Bad%0A").status_code == 200
-            assert [c["class"] for c in http.get("/v1/schema").json()["classes"]] == ["Good"]
+            assert [c["class"] for c in http.get("/v1/schema").json()["classes"]] == ["Good", "Half"]
     finally:
         db.close()
