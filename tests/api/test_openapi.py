@@ -73,7 +73,11 @@ def test_every_rest_route_is_documented_with_models(http):
     assert "HTTPValidationError" not in str(spec)  # FastAPI's {"detail": ...} shape is never answered
     error = spec["components"]["schemas"]["ErrorResponse"]
     assert error["required"] == ["error"]
-    assert spec["components"]["schemas"]["Class"]["properties"]["class"]["pattern"] == "^[A-Z][_0-9A-Za-z]{0,254}$"
+    cls = spec["components"]["schemas"]["Class"]["properties"]
+    assert cls["class"]["pattern"] == "^[A-Z][_0-9A-Za-z]{0,254}$"
+    # named vectors: only valid names (a fuzzer reads this and stops sending names the server must refuse)
+    assert cls["vectorConfig"]["additionalProperties"] is False
+    assert list(cls["vectorConfig"]["patternProperties"]) == ["^[_A-Za-z][_0-9A-Za-z]{0,229}$"]
 
 
 def test_docs_page_is_served(http):

@@ -27,8 +27,8 @@ class ObjectsGetResponse(Object):
 
 
 class BatchDeleteMatch(Model):
-    class_: str = Field(alias="class")
-    where: WhereFilter | None = None
+    class_: str = Field(alias="class", min_length=1)
+    where: WhereFilter
 
 
 class BatchDelete(Model):

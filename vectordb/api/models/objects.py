@@ -15,7 +15,8 @@ Vector = list[float]
 class Object(Model):
     """One data object. Sent to create, replace or merge one; answered with its id and times filled in."""
 
-    class_: str | None = Field(None, alias="class", description="its collection")
+    class_: str | None = Field(None, alias="class", min_length=1,
+                               description="its collection (required to create one)")
     id: UUID | None = Field(None, description="its UUID; a new one is made when left out")
     properties: dict[str, Any] | None = Field(
         None, description="property name to value; references are lists of {\"beacon\": ...}")

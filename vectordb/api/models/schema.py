@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
 from vectordb.api.models.common import Model
-from vectordb.schema._common import CLASS_NAME_RE, NESTED_PROPERTY_NAME_RE, PROPERTY_NAME_RE
+from vectordb.schema._common import CLASS_NAME_RE, NESTED_PROPERTY_NAME_RE, PROPERTY_NAME_RE, VECTOR_NAME_RE
 from vectordb.schema.index_config import (
     DELETION_STRATEGIES,
     DISTANCES,
@@ -35,7 +35,7 @@ class TextAnalyzerConfig(Model):
 class _Indexed(Model):
     """What a property and a nested property share."""
 
-    dataType: list[str] = Field(description=DATA_TYPE, min_length=1)
+    dataType: list[Annotated[str, Field(min_length=1)]] = Field(description=DATA_TYPE, min_length=1)
     description: str | None = None
     indexFilterable: bool | None = None
     indexSearchable: bool | None = None
@@ -136,7 +136,8 @@ class Class(Model):
     moduleConfig: dict[str, dict[str, Any]] | None = Field(None, description="settings per module")
     vectorIndexType: str | None = Field(None, json_schema_extra=_enum(INDEX_TYPES))
     vectorIndexConfig: VectorIndexConfig | None = None
-    vectorConfig: dict[str, VectorConfig] | None = Field(None, description="named vectors, by name")
+    vectorConfig: dict[Annotated[str, Field(pattern=f"^{VECTOR_NAME_RE.pattern}$")], VectorConfig] = Field(
+        None, description="named vectors, by name", json_schema_extra={"additionalProperties": False})  # type: ignore[assignment]
     invertedIndexConfig: InvertedIndexConfig | None = None
     replicationConfig: ReplicationConfig | None = None
     shardingConfig: dict[str, Any] | None = None
