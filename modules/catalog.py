@@ -9,11 +9,16 @@ from __future__ import annotations
 from modules.base import Module
 from modules.cohere.reranker import CohereReranker
 from modules.cohere.text2vec import CohereVectorizer
+from modules.contextualai.reranker import ContextualAIReranker
+from modules.databricks.text2vec import DatabricksVectorizer
+from modules.digitalocean.text2vec import DigitalOceanVectorizer
 from modules.dummy.generative import DummyGenerative
 from modules.dummy.reranker import DummyReranker
+from modules.huggingface.text2vec import HuggingFaceVectorizer
 from modules.jinaai.reranker import JinaReranker
 from modules.jinaai.text2vec import JinaVectorizer
 from modules.mistral.text2vec import MistralVectorizer
+from modules.morph.text2vec import MorphVectorizer
 from modules.nvidia.reranker import NvidiaReranker
 from modules.nvidia.text2vec import NvidiaVectorizer
 from modules.ollama.text2vec import OllamaVectorizer
@@ -22,6 +27,7 @@ from modules.transformers.reranker import TransformersReranker
 from modules.transformers.text2vec import TransformersVectorizer
 from modules.voyageai.reranker import VoyageReranker
 from modules.voyageai.text2vec import VoyageVectorizer
+from modules.weaviate.text2vec import WeaviateVectorizer
 
 BUILTIN_MODULES: tuple[type[Module], ...] = (
     OpenAIVectorizer,
@@ -35,6 +41,12 @@ BUILTIN_MODULES: tuple[type[Module], ...] = (
     MistralVectorizer,
     NvidiaVectorizer,
     NvidiaReranker,
+    HuggingFaceVectorizer,
+    DatabricksVectorizer,
+    WeaviateVectorizer,
+    MorphVectorizer,
+    DigitalOceanVectorizer,
+    ContextualAIReranker,
     TransformersVectorizer,
     TransformersReranker,
     DummyReranker,

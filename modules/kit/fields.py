@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-_TYPE_WORDS = {str: "a string", bool: "a boolean", int: "a positive integer", float: "a number", list: "an array"}
+_TYPE_WORDS = {
+    str: "a string", bool: "a boolean", int: "a positive integer", float: "a number", list: "an array",
+    dict: "an object",
+}
 
 
 def go_list(values: Any) -> str:

@@ -57,7 +57,7 @@ class ApiReranker(ApiModule):
         provider = self._client.name(settings)
         try:
             pairs = self.scores(answer)
-        except (KeyError, IndexError, TypeError, AttributeError) as exc:
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
             raise ModuleError(
                 f"malformed rerank response from {provider}: no scores in the answer ({exc!r})", 500
             ) from None

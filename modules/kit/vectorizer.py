@@ -101,7 +101,7 @@ class ApiVectorizer(ApiModule):
         provider = self._client.name(settings)
         try:
             raw = self.vectors(answer, count)
-        except (KeyError, IndexError, TypeError, AttributeError) as exc:
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
             raise ModuleError(
                 f"malformed response from {provider}: no embeddings in the answer ({exc!r})", 500
             ) from None

@@ -45,6 +45,8 @@ class VectorizerCase:
     key_optional: bool = False
     #: On with the API-based modules (Weaviate's switch), rather than through ENABLE_MODULES.
     api_based: bool = True
+    #: Further headers every request must carry.
+    headers: dict[str, str] = field(default_factory=dict)
     #: The key a request carried.
     sent_key: Callable[[Recorded], str | None] = bearer
     #: Answers place vectors by an index, so a shuffled answer must still come back in input order.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from tests.modules.contract import cohere, jinaai, mistral, nvidia, ollama, openai, voyageai
+from tests.modules.contract import cohere, jinaai, mistral, more, nvidia, ollama, openai, voyageai
 
 VECTORIZERS = [
     openai.VECTORIZER, cohere.VECTORIZER, ollama.VECTORIZER, jinaai.VECTORIZER, voyageai.VECTORIZER,
-    mistral.VECTORIZER, nvidia.VECTORIZER,
+    mistral.VECTORIZER, nvidia.VECTORIZER, more.MORPH, more.DIGITALOCEAN, more.DATABRICKS, more.HUGGINGFACE,
+    more.WEAVIATE,
 ]
-RERANKERS = [cohere.RERANKER, jinaai.RERANKER, voyageai.RERANKER, nvidia.RERANKER]
+RERANKERS = [cohere.RERANKER, jinaai.RERANKER, voyageai.RERANKER, nvidia.RERANKER, more.CONTEXTUALAI]

@@ -32,8 +32,8 @@ def class_name(module: str) -> str:
     return "E2e" + "".join(part.capitalize() for part in module.split("-"))
 
 
-def graphql(http: httpx.Client, query: str) -> dict:
-    out = http.post("/v1/graphql", json={"query": query}).json()
+def graphql(http: httpx.Client, query: str, headers: dict[str, str] | None = None) -> dict:
+    out = http.post("/v1/graphql", json={"query": query}, headers=headers).json()
     assert "errors" not in out, out
     return out["data"]
 
@@ -44,6 +44,8 @@ def test_vectorizer_end_to_end(server: httpx.Client, case: VectorizerCase) -> No
         return Reply(200, case.answer(request, [expected_vector(t) for t in case.texts(request)]))
 
     name = class_name(case.module)
+    # a provider without an environment variable takes the key from every request
+    headers = {**case.headers, **({case.key_header: ENV_KEY} if case.key_header and not case.key_env else {})}
     with FakeUpstream(respond) as fake:
         config = {**case.config(fake.url), "vectorizeClassName": False}
         resp = server.post("/v1/schema", json={
@@ -52,14 +54,16 @@ def test_vectorizer_end_to_end(server: httpx.Client, case: VectorizerCase) -> No
         })
         assert resp.status_code == 200, resp.text
         objects = [{"class": name, "properties": {"body": t}} for t in TEXTS]
-        results = server.post("/v1/batch/objects", json={"objects": objects}).json()
+        results = server.post("/v1/batch/objects", json={"objects": objects}, headers=headers).json()
         assert [r["result"].get("status") for r in results] == ["SUCCESS"] * 3, results
         stored = server.get(f"/v1/objects?class={name}&include=vector").json()["objects"]
         assert sorted(o["vector"] for o in stored) == sorted(expected_vector(t) for t in TEXTS)
         # "breaf" vectorizes to [5, 98, .5]: nearest to "bread" ([5, 98, .5]) of the three
-        hits = graphql(server, f'{{ Get {{ {name}(nearText: {{concepts: ["breaf"]}}, limit: 1) {{ body }} }} }}')
+        near = f'{{ Get {{ {name}(nearText: {{concepts: ["breaf"]}}, limit: 1) {{ body }} }} }}'
+        hits = graphql(server, near, headers)
         assert hits["Get"][name] == [{"body": "bread"}]
-        hits = graphql(server, f'{{ Get {{ {name}(hybrid: {{query: "cat", alpha: 0.5}}, limit: 1) {{ body }} }} }}')
+        hybrid = f'{{ Get {{ {name}(hybrid: {{query: "cat", alpha: 0.5}}, limit: 1) {{ body }} }} }}'
+        hits = graphql(server, hybrid, headers)
         assert hits["Get"][name] == [{"body": "a cat"}]
     server.delete(f"/v1/schema/{name}")
 

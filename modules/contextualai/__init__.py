@@ -1,0 +1,1 @@
+"""Contextual AI: reranker-contextualai."""

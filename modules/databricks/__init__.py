@@ -1,0 +1,1 @@
+"""Databricks: text2vec-databricks."""

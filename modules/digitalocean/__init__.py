@@ -1,0 +1,1 @@
+"""DigitalOcean Gradient: text2vec-digitalocean."""

@@ -1,0 +1,1 @@
+"""Hugging Face: text2vec-huggingface."""

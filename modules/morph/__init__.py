@@ -1,0 +1,1 @@
+"""Morph: text2vec-morph."""

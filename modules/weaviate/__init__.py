@@ -1,0 +1,1 @@
+"""Weaviate Embeddings: text2vec-weaviate."""

@@ -1,0 +1,65 @@
+"""Fakes of the smaller providers: Morph, DigitalOcean, Databricks, Hugging Face (and TEI), Weaviate Embeddings,
+Contextual AI. The OpenAI-shaped ones are parsed with openai's types; Hugging Face, Weaviate and Contextual AI
+publish no SDK type for these answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.modules.contract.case import RerankerCase, VectorizerCase
+from tests.modules.contract.openai import openai_compatible
+from tests.modules.fake_upstream import Recorded
+
+MORPH = openai_compatible("text2vec-morph", "X-Openai-Api-Key", "MORPH_APIKEY", "X-Openai-Baseurl")
+
+DIGITALOCEAN = openai_compatible(
+    "text2vec-digitalocean", "X-Digitalocean-Api-Key", "DIGITALOCEAN_APIKEY", "X-Digitalocean-Baseurl",
+    config=lambda url: {"baseURL": url, "model": "gte-large-en-v1.5"},
+    bad_settings=[({"dimensions": True}, "dimensions must be a positive integer")],
+)
+
+DATABRICKS = openai_compatible(
+    "text2vec-databricks", "X-Databricks-Token", "DATABRICKS_TOKEN", "X-Databricks-Endpoint",
+    config=lambda url: {"endpoint": url + "/serving-endpoints/bge/invocations"},
+    error=lambda status, message: {"error_code": "BAD_REQUEST", "message": message},
+    bad_settings=[({"instruction": 3}, "instruction must be a string")],
+)
+
+HUGGINGFACE = VectorizerCase(
+    module="text2vec-huggingface",
+    config=lambda url: {"endpointURL": url + "/embed"},
+    texts=lambda r: r.body["inputs"],
+    answer=lambda request, vectors: vectors,
+    error=lambda status, message: {"error": message, "estimated_time": 2.5},
+    key_header="X-Huggingface-Api-Key",
+    key_env="HUGGINGFACE_APIKEY",
+    key_optional=True,
+    bad_settings=[({"options": "fast"}, "options must be an object")],
+)
+
+CLUSTER = {"X-Weaviate-Cluster-Url": "https://my-cluster.weaviate.cloud"}
+
+WEAVIATE = VectorizerCase(
+    module="text2vec-weaviate",
+    config=lambda url: {"baseURL": url},
+    texts=lambda r: r.body["input"],
+    answer=lambda request, vectors: {"embeddings": vectors, "metadata": {"model": request.body["model"],
+                                                                         "num_embeddings_inferred": len(vectors)}},
+    error=lambda status, message: {"detail": message},
+    key_header="X-Weaviate-Api-Key",
+    key_env=None,
+    headers=CLUSTER,
+)
+
+
+def contextual_answer(request: Recorded, scores: list[float]) -> dict[str, Any]:
+    ranked = sorted(range(len(scores)), key=lambda i: -scores[i])
+    return {"results": [{"index": i, "relevance_score": scores[i]} for i in ranked]}
+
+
+CONTEXTUALAI = RerankerCase(
+    module="reranker-contextualai", config=lambda url: {"baseURL": url},
+    documents=lambda r: (r.body["query"], r.body["documents"]), answer=contextual_answer,
+    error=lambda status, message: {"message": message, "error_code": status},
+    key_header="X-ContextualAI-Api-Key", key_env="CONTEXTUALAI_APIKEY",
+)
