@@ -222,7 +222,12 @@ class Database:
             coll = self.collections.get(target.name)
             created = coll is None
             if coll is None:
-                self.create_collection(target.body)
+                try:
+                    self.create_collection(target.body)
+                except UserError as exc:  # e.g. the same name in other letter case was created meanwhile
+                    for w in ready:
+                        w.error = f"invalid object: {exc.message}"
+                    return
                 coll = self.collections[target.name]
         if coll.spaces != target.spaces:
             for w in ready:

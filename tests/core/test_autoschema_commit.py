@@ -10,6 +10,7 @@ import pytest
 from tests.conftest import make_settings
 from vectordb.database import Database
 from vectordb.errors import UserError
+from vectordb.ingest import Ingest
 
 
 def prop_names(db: Database, name: str) -> list[str]:
@@ -120,3 +121,12 @@ def test_over_http_a_failed_request_leaves_the_schema_as_it_was(http):
     single = http.post("/v1/objects", json={"class": "Other", "properties": {"p": [1, "x"]}})
     assert single.status_code == 422
     assert http.get("/v1/schema").json() == before
+
+
+def test_a_class_created_meanwhile_under_another_letter_case_fails_the_objects_not_the_batch(db):
+    target = db._collection_for_write("Case")  # the draft a batch makes before its objects are stored
+    db.create_collection({"class": "CASE", "vectorizer": "none"})
+    writes = Ingest(db, target).prepare([{"class": "Case", "properties": {"p": "x"}}], mode="upsert")
+    db._commit(target, writes, "upsert")
+    assert "already exists" in writes[0].error
+    assert sorted(db.collections) == ["CASE"]
