@@ -11,7 +11,7 @@ from vectordb.api import routes_batch, routes_meta, routes_objects, routes_schem
 from vectordb.api.access_log import install_access_log_redaction
 from vectordb.api.cors import Cors
 from vectordb.api.deps import check_api_key
-from vectordb.api.errors import install_error_handlers, path_methods
+from vectordb.api.errors import LastResort, install_error_handlers, path_methods
 from vectordb.api.graphql.router import router as graphql_router
 from vectordb.api.openapi import install_openapi
 from vectordb.database import Database
@@ -33,6 +33,7 @@ def create_app(db: Database, *, close_on_shutdown: bool = False, listen_url: str
     app.state.db = db
     app.state.listen_url = listen_url
     install_error_handlers(app)
+    app.add_middleware(LastResort)
     app.add_middleware(Cors, settings=db.settings)
     app.include_router(routes_meta.open_router)
     secured = [Depends(check_api_key)]

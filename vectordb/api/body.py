@@ -28,9 +28,11 @@ async def read_body(request: Request, limit: int) -> Any:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type in MSGPACK_TYPES:
         try:
-            return msgpack.unpackb(raw, raw=False, strict_map_key=False)
+            decoded = msgpack.unpackb(raw, raw=False, strict_map_key=False)
         except Exception as exc:
             raise BadRequest(f"could not parse the msgpack body: {exc}") from exc
+        _check_json_types(decoded, "body")
+        return decoded
     if not raw.strip():
         raise BadRequest("the request body is empty; a JSON body is required")
     try:
@@ -42,3 +44,27 @@ async def read_body(request: Request, limit: int) -> Any:
 def module_headers(request: Request) -> dict[str, str]:
     """Headers that carry module secrets and settings (X-Openai-Api-Key, X-Cohere-Baseurl, ...)."""
     return {k: v for k, v in request.headers.items() if k.lower().startswith("x-")}
+
+
+def _check_json_types(value: Any, path: str) -> None:
+    """msgpack can carry what JSON cannot (int keys, bytes, ExtType, Timestamp); the API takes JSON's types only."""
+    stack = [(value, path)]
+    while stack:
+        item, at = stack.pop()
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if not isinstance(key, str):
+                    raise UserError(f"msgpack body: {at} has a key of type {_kind(key)}; map keys must be strings")
+                stack.append((child, f"{at}.{key}"))
+        elif isinstance(item, list):
+            stack.extend((child, f"{at}.{i}") for i, child in enumerate(item))
+        elif not (item is None or isinstance(item, bool | int | float | str)):
+            raise UserError(f"msgpack body: {at} is of type {_kind(item)}; only JSON's types are accepted")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bytes):
+        return "bin (bytes)"
+    if isinstance(value, msgpack.ExtType):
+        return f"ext {value.code}"
+    return type(value).__name__

@@ -31,5 +31,8 @@ def authorize(settings: Settings, header: str) -> None:
         if settings.anonymous_access_enabled:
             return
         raise Unauthorized("anonymous access not enabled; please provide an API key (Authorization: Bearer <key>)")
-    if not any(hmac.compare_digest(token.strip(), key) for key in settings.apikey_allowed_keys):
+    # Compared as bytes: compare_digest refuses str with non-ASCII characters, and a client may send any.
+    given = token.strip().encode("utf-8", "surrogateescape")
+    keys = (key.encode("utf-8", "surrogateescape") for key in settings.apikey_allowed_keys)
+    if not any(hmac.compare_digest(given, key) for key in keys):
         raise Unauthorized("invalid api key: the key is not in AUTHENTICATION_APIKEY_ALLOWED_KEYS")

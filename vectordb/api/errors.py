@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from typing import Any
 
 import orjson
@@ -12,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from modules.base import ModuleError
 from vectordb.errors import UserError
@@ -74,7 +76,41 @@ def install_error_handlers(app: FastAPI) -> None:
             response.headers["Allow"] = allowed_methods(request)
         return response
 
-    @app.exception_handler(Exception)
-    async def _internal(_: Request, exc: Exception) -> Response:
-        log.exception("internal error")
-        return error_response(500, f"internal error: {type(exc).__name__}: {exc}")
+
+
+def internal_error_message(exc: BaseException) -> str:
+    """Logs an unexpected exception under a fresh id; the client gets the id, never the exception's text."""
+    error_id = uuid.uuid4().hex[:12]
+    log.error("internal error %s", error_id, exc_info=exc)
+    return f"internal error {error_id}: the server failed to answer this request; its log has the details"
+
+
+class LastResort:
+    """Pure ASGI, just inside CORS: an exception no handler took still gets an answer, a 500 in Weaviate's shape.
+
+    Starlette's own fallback answers and then re-raises, which makes the server drop the connection, so a
+    keep-alive client's next request fails too. Here the exception ends with the answer.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:  # half an answer is out: only closing the connection can tell the client
+                raise
+            response = error_response(500, internal_error_message(exc))
+            await response(scope, receive, send)

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from vectordb.api import shapes
 from vectordb.api.body import module_headers, read_body
 from vectordb.api.deps import get_db
 from vectordb.api.errors import JSON, error_body
@@ -39,6 +40,7 @@ def _result(entry: dict[str, Any]) -> dict[str, Any]:
 async def batch_objects(request: Request) -> Response:
     db = get_db(request)
     body = await read_body(request, db.settings.max_request_body_bytes)
+    shapes.check(body, shapes.BATCH_OBJECTS)
     objects = body.get("objects") if isinstance(body, dict) else None
     if not isinstance(objects, list):
         raise UserError("invalid param 'objects': a list of objects is required", 422)
@@ -67,6 +69,7 @@ async def batch_objects(request: Request) -> Response:
 async def batch_delete(request: Request) -> Response:
     db = get_db(request)
     body = await read_body(request, db.settings.max_request_body_bytes)
+    shapes.check(body, shapes.BATCH_DELETE)
     if not isinstance(body, dict) or not isinstance(body.get("match"), dict):
         raise UserError("invalid param 'match': {\"class\": ..., \"where\": ...} is required")
     match = body["match"]
@@ -87,6 +90,7 @@ async def batch_delete(request: Request) -> Response:
 def _one_reference(db: Database, ref: Any) -> None:
     if not isinstance(ref, dict):
         raise UserError("each reference must be an object with 'from' and 'to'")
+    shapes.check(ref, shapes.BATCH_REFERENCE)
     cls, object_id, prop = parse_beacon(ref.get("from"))
     if cls is None or prop is None:
         raise UserError(f"invalid 'from' {ref.get('from')!r}: expected weaviate://localhost/<Class>/<uuid>/<property>")

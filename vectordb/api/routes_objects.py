@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from vectordb.api import shapes
 from vectordb.api.body import module_headers, read_body
 from vectordb.api.deps import get_db
 from vectordb.api.errors import JSON
@@ -77,6 +78,7 @@ async def _object_body(request: Request) -> dict[str, Any]:
     body = await read_body(request, get_db(request).settings.max_request_body_bytes)
     if not isinstance(body, dict):
         raise UserError("the request body must be a JSON object", 400)
+    shapes.check(body, shapes.OBJECT_BODY)
     return body
 
 
@@ -235,6 +237,7 @@ async def delete_object_any(request: Request, object_id: str) -> Response:
 async def _reference(request: Request, class_name: str | None, object_id: str, prop: str, how: str) -> Response:
     db = get_db(request)
     body = await read_body(request, db.settings.max_request_body_bytes)
+    shapes.check(body, shapes.array(shapes.REFERENCE) if how == "replace" else shapes.REFERENCE)
     object_id = parse_id(object_id)
     if class_name is None:
         found = await run_in_threadpool(db.get_object, None, object_id)

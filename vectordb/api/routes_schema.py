@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from vectordb.api import shapes
 from vectordb.api.body import read_body
 from vectordb.api.deps import get_db
 from vectordb.api.errors import JSON
@@ -24,6 +25,7 @@ async def get_schema(request: Request) -> Response:
 async def create_class(request: Request) -> Response:
     db = get_db(request)
     body = await read_body(request, db.settings.max_request_body_bytes)
+    shapes.check(body, shapes.CLASS)
     return JSON(await run_in_threadpool(db.create_collection, body))
 
 
@@ -39,6 +41,7 @@ async def get_class(request: Request, class_name: str) -> Response:
 async def update_class(request: Request, class_name: str) -> Response:
     db = get_db(request)
     body = await read_body(request, db.settings.max_request_body_bytes)
+    shapes.check(body, shapes.CLASS)
     return JSON(await run_in_threadpool(db.update_collection, class_name, body))
 
 
@@ -53,6 +56,7 @@ async def delete_class(request: Request, class_name: str) -> Response:
 async def add_property(request: Request, class_name: str) -> Response:
     db = get_db(request)
     body = await read_body(request, db.settings.max_request_body_bytes)
+    shapes.check(body, shapes.PROPERTY)
     return JSON(await run_in_threadpool(db.add_property, class_name, body))
 
 

@@ -112,6 +112,8 @@ class _Parser:
         self.props = props
 
     def clause(self, where: dict) -> Node:
+        if not isinstance(where, dict):
+            raise ValueError(f"invalid where filter: each operand must be an object, got {type(where).__name__}")
         op = where.get("operator")
         if op not in OPERATORS:
             raise ValueError(

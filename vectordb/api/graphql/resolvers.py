@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from modules.base import ModuleError
+from vectordb.api.errors import internal_error_message
 from vectordb.api.graphql import arguments, render
 from vectordb.api.graphql.selection import aggregate_wants, get_wants, sub_fields
 from vectordb.errors import UserError
@@ -44,8 +45,7 @@ def graphql_error(exc: Exception) -> GraphQLError:
         return GraphQLError(exc.message, original_error=exc)
     if isinstance(exc, ValueError):
         return GraphQLError(str(exc), original_error=exc)
-    log.exception("GraphQL query failed")
-    return GraphQLError(f"internal error: {type(exc).__name__}: {exc}", original_error=exc)
+    return GraphQLError(internal_error_message(exc), original_error=exc)
 
 
 def get_resolver(class_name: str) -> Resolver:
