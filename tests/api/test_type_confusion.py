@@ -197,7 +197,9 @@ def test_msgpack_refusals_name_the_field(served) -> None:
     client = Client(served[0])
     reset(client)
     named_fields = ("body.objects.0", "body.objects.0.properties.title", "body.objects.0.class")
-    for payload, named in zip(MSGPACK_BODIES[1:4], named_fields, strict=True):
+    bytes_property = {"objects": [{"class": "Thing", "properties": {"vector": b"\0" * 8}}]}
+    cases = [*zip(MSGPACK_BODIES[1:4], named_fields, strict=True), (bytes_property, "body.objects.0.properties.vector")]
+    for payload, named in cases:
         resp = client.send("POST", "/v1/batch/objects", "msgpack", content=msgpack.packb(payload, use_bin_type=True),
                            headers={"content-type": "application/msgpack"})
         assert resp is not None and resp.status_code == 422 and named in resp.json()["error"][0]["message"]

@@ -47,19 +47,31 @@ def module_headers(request: Request) -> dict[str, str]:
 
 
 def _check_json_types(value: Any, path: str) -> None:
-    """msgpack can carry what JSON cannot (int keys, bytes, ExtType, Timestamp); the API takes JSON's types only."""
-    stack = [(value, path)]
+    """msgpack can carry what JSON cannot (int keys, bytes, ExtType, Timestamp); the API takes JSON's types only,
+    and bytes only as a vector (`vector`, or a value of `vectors`: little-endian float32, the fast import path)."""
+    stack = [(value, path, "")]
     while stack:
-        item, at = stack.pop()
+        item, at, place = stack.pop()
         if isinstance(item, dict):
             for key, child in item.items():
                 if not isinstance(key, str):
                     raise UserError(f"msgpack body: {at} has a key of type {_kind(key)}; map keys must be strings")
-                stack.append((child, f"{at}.{key}"))
+                stack.append((child, f"{at}.{key}", _place(place, key)))
         elif isinstance(item, list):
-            stack.extend((child, f"{at}.{i}") for i, child in enumerate(item))
+            stack.extend((child, f"{at}.{i}", "props" if place == "props" else "") for i, child in enumerate(item))
+        elif isinstance(item, bytes) and place == "vector":
+            continue
         elif not (item is None or isinstance(item, bool | int | float | str)):
             raise UserError(f"msgpack body: {at} is of type {_kind(item)}; only JSON's types are accepted")
+
+
+def _place(parent: str, key: str) -> str:
+    """Where a map's value sits: a vector, the named vectors, inside properties (never a vector), or elsewhere."""
+    if parent == "props" or key == "properties":
+        return "props"
+    if parent == "vectors" or key == "vector":
+        return "vector"
+    return "vectors" if key == "vectors" else ""
 
 
 def _kind(value: Any) -> str:
