@@ -28,3 +28,14 @@ class MissingSchema(StorageError):
                          "move it out of the data directory to start without it")
         self.path = path
         self.objects = objects
+
+
+class StorageFull(StorageError):
+    """The device holding the data has no room for a write; reads go on, and writes work again once freed."""
+
+    def __init__(self, path: Path, free: int, cause: BaseException) -> None:
+        super().__init__(f"insufficient storage: the device holding {path} is full ({free} bytes "
+                         f"= {free / (1 << 20):.1f} MiB free); the write was not made, reads still work, and "
+                         f"writes work again once space is freed ({cause})")
+        self.path = path
+        self.free = free

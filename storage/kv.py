@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import lmdb
 import msgpack
 
+from storage.disk import full_disk, preallocate
 from storage.errors import StorageError
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,9 @@ T = TypeVar("T")
 _U64 = struct.Struct(">Q")
 DEFAULT_MAP_SIZE = 64 << 20
 MAX_DBS = 512
+MAX_READERS = 512
+# LMDB's reader table: 64 bytes a slot and a header, rounded up (a bigger lock file only means more slots).
+_LOCK_FILE_BYTES = MAX_READERS * 128
 # Doubling this often takes a 64 MiB map past 4 TiB: a write that still does not fit is refused.
 _MAX_GROWTHS = 17
 
@@ -57,15 +61,23 @@ class KV:
     def __init__(self, path: str | Path, *, map_size: int = DEFAULT_MAP_SIZE, sync: bool = True) -> None:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
-        self.env = lmdb.open(
-            str(self.path),
-            map_size=map_size,
-            max_dbs=MAX_DBS,
-            max_readers=512,
-            sync=sync,
-            metasync=sync,
-            readahead=False,
-        )
+        # LMDB sizes its lock file with ftruncate and writes it through a shared map: give it real blocks.
+        # The data file needs no such care: without writemap LMDB grows it with write(), whose failure on a
+        # full disk is an error, and a grown map reserves address space only.
+        preallocate(self.path / "lock.mdb", _LOCK_FILE_BYTES)
+        try:
+            self.env = lmdb.open(
+                str(self.path),
+                map_size=map_size,
+                max_dbs=MAX_DBS,
+                max_readers=MAX_READERS,
+                sync=sync,
+                metasync=sync,
+                readahead=False,
+            )
+        except lmdb.Error as exc:
+            self._refuse_if_full(exc)
+            raise
         # A file written by an earlier, bigger map must be opened at least that big.
         info = self.env.info()
         if info["map_size"] < map_size:
@@ -104,6 +116,10 @@ class KV:
                 txn.abort()
                 raise StorageError(f"{self.path} cannot hold another named database: LMDB opens it for at most "
                                    f"{MAX_DBS}") from None
+            except lmdb.Error as exc:
+                txn.abort()
+                self._refuse_if_full(exc)
+                raise
             except BaseException:
                 txn.abort()
                 raise
@@ -160,6 +176,10 @@ class KV:
                         return result
                     except lmdb.MapFullError:
                         txn.abort()
+                    except lmdb.Error as exc:
+                        txn.abort()
+                        self._refuse_if_full(exc)
+                        raise
                     except BaseException:
                         txn.abort()
                         raise
@@ -169,6 +189,13 @@ class KV:
             raise StorageError(
                 f"one write to {self.path} did not fit even after the map grew to {self.map_size() >> 20} MiB"
             )
+
+    def _refuse_if_full(self, exc: lmdb.Error) -> None:
+        """Raise StorageFull for an error of a full disk (a short write is reported as a plain EIO error)."""
+        if type(exc) in (lmdb.Error, lmdb.DiskError, lmdb.PanicError):  # the others are about the data
+            full = full_disk(self.path, exc)
+            if full is not None:
+                raise full from exc
 
     def _grow(self) -> None:
         with self._paused_readers():

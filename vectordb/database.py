@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from modules.registry import Registry
-from storage.errors import MissingSchema
+from storage.errors import MissingSchema, StorageFull
 from storage.hnsw import fsync_dir
 from storage.locks import DirLock
 from storage.objects import MAX_VECTORS
 from vectordb import schema
 from vectordb.collection import HIDDEN, Collection, Write, hidden_sibling
 from vectordb.config import Settings
-from vectordb.errors import NotFound, UserError
+from vectordb.errors import InsufficientStorage, NotFound, UserError
 from vectordb.ingest import ClassDraft, Ingest, parse_id
 from vectordb.loop import LoopThread
 from vectordb.references import reference_targets
@@ -34,6 +35,23 @@ VERSION = "1.30.0"
 
 def capitalize_class(name: str) -> str:
     return name[:1].upper() + name[1:] if name else name
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _writes(fn: Callable[P, R]) -> Callable[P, R]:
+    """A write the disk has no room for becomes a 507 in Weaviate's error shape, on every face."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except StorageFull as exc:
+            raise InsufficientStorage(str(exc)) from exc
+
+    return wrapper
 
 
 class Database:
@@ -96,6 +114,8 @@ class Database:
                     coll.maybe_snapshot(interval)
                 except NotFound:
                     continue
+                except (StorageFull, OSError) as exc:
+                    log.warning("snapshot of %s failed, the change log still covers it: %s", coll.name, exc)
                 except Exception:
                     log.exception("snapshot of %s failed; the change log still covers it", coll.name)
 
@@ -105,7 +125,12 @@ class Database:
         self._snapshotter.join(timeout=30)
         with self.schema_lock:
             for coll in self.collections.values():
-                coll.close()
+                try:
+                    coll.close()
+                except Exception:
+                    log.exception("saving the vector indexes of %s failed; the change log still covers them",
+                                  coll.name)
+                    coll.close(snapshot=False)
             self.collections.clear()
         self.loop.close()
         self._dir_lock.release()
@@ -129,6 +154,7 @@ class Database:
     def schema(self) -> list[dict[str, Any]]:
         return [coll.class_def for coll in self.collections.values()]
 
+    @_writes
     def create_collection(self, body: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(body, Mapping):
             raise UserError("the class definition must be a JSON object")
@@ -167,6 +193,7 @@ class Database:
                         f"property '{prop['name']}': reference target class {target!r} does not exist"
                     )
 
+    @_writes
     def delete_collection(self, name: str) -> None:
         with self.schema_lock:
             coll = self.collections.pop(capitalize_class(name), None)
@@ -174,6 +201,7 @@ class Database:
                 coll.destroy()
                 self.schema_version += 1
 
+    @_writes
     def update_collection(self, name: str, body: Mapping[str, Any]) -> dict[str, Any]:
         with self.schema_lock:
             coll = self.collection(name)
@@ -184,6 +212,7 @@ class Database:
             self.schema_version += 1
             return new_def
 
+    @_writes
     def add_property(self, name: str, prop: Mapping[str, Any]) -> dict[str, Any]:
         with self.schema_lock:
             coll = self.collection(name)
@@ -250,6 +279,7 @@ class Database:
                 self.delete_collection(coll.name)
 
     # objects ---------------------------------------------------------------------------------------
+    @_writes
     def insert_object(self, body: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         write = self._write_one(self._collection_for_write(body.get("class")), body, "create", headers)
         return self._written_json(self.collection(body["class"]), write)
@@ -260,6 +290,7 @@ class Database:
         check_tenant(coll.name, body.get("tenant"))
         schema.validate_properties(coll.class_def, dict(body.get("properties") or {}), autoschema=False)
 
+    @_writes
     def replace_object(
         self, class_name: str, object_id: str, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
     ) -> dict[str, Any]:
@@ -268,6 +299,7 @@ class Database:
         write = self._write_one(coll, body, "replace", headers)
         return self._written_json(coll, write)
 
+    @_writes
     def merge_object(
         self, class_name: str, object_id: str, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
     ) -> None:
@@ -291,6 +323,7 @@ class Database:
             raise NotFound(f"object {write.id} was deleted while being written")
         return object_json(*found)
 
+    @_writes
     def batch_objects(
         self, bodies: list[Mapping[str, Any]], headers: Mapping[str, str] | None = None
     ) -> list[dict[str, Any]]:
@@ -333,6 +366,7 @@ class Database:
                 return object_json(obj, vectors if include_vector else None)
         return None
 
+    @_writes
     def delete_object(self, class_name: str | None, object_id: str) -> bool:
         object_id = parse_id(object_id)
         candidates = [self.collection(class_name)] if class_name else list(self.collections.values())
@@ -358,6 +392,7 @@ class Database:
             include_vector=include_vector,
         )
 
+    @_writes
     def batch_delete(
         self, class_name: str, where: Mapping[str, Any], *, dry_run: bool = False, verbose: bool = False
     ) -> dict[str, Any]:
@@ -391,6 +426,7 @@ class Database:
         }
 
     # references ------------------------------------------------------------------------------------
+    @_writes
     def reference_add(self, class_name: str, object_id: str, prop: str, beacon: Mapping[str, Any] | None,
                       *, replace_all: list[Mapping[str, Any]] | None = None, remove: bool = False) -> None:
         from vectordb.references import change_reference

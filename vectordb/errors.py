@@ -29,3 +29,9 @@ class Unauthorized(UserError):
 
 class Forbidden(UserError):
     status = 403
+
+
+class InsufficientStorage(UserError):
+    """The disk is full: the write was not made (HTTP 507 Insufficient Storage)."""
+
+    status = 507
