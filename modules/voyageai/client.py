@@ -12,7 +12,7 @@ DEFAULT_BASE_URL = "https://api.voyageai.com/v1"
 class VoyageClient(ProviderClient):
     provider = "VoyageAI"
     key_header, key_env = "X-Voyageai-Api-Key", "VOYAGEAI_APIKEY"
-    baseurl_header = "X-Voyageai-Baseurl"
+    baseurl_header: str | None = "X-Voyageai-Baseurl"
 
 
 class VoyageRerankClient(VoyageClient):

@@ -136,8 +136,9 @@ class Class(Model):
     moduleConfig: dict[str, dict[str, Any]] | None = Field(None, description="settings per module")
     vectorIndexType: str | None = Field(None, json_schema_extra=_enum(INDEX_TYPES))
     vectorIndexConfig: VectorIndexConfig | None = None
+    # Not `| None`: the schema says "an object of named vectors" without a null branch; absent is still allowed.
     vectorConfig: dict[Annotated[str, Field(pattern=f"^{VECTOR_NAME_RE.pattern}$")], VectorConfig] = Field(
-        None, description="named vectors, by name", json_schema_extra={"additionalProperties": False})  # type: ignore[assignment]
+        None, description="named vectors, by name", json_schema_extra={"additionalProperties": False})  # type: ignore[arg-type]
     invertedIndexConfig: InvertedIndexConfig | None = None
     replicationConfig: ReplicationConfig | None = None
     shardingConfig: dict[str, Any] | None = None
