@@ -9,6 +9,7 @@ import sys
 
 from vectordb import __version__
 from vectordb.config import ConfigError, Settings
+from vectordb.server_flags import add_weaviate_flags, uvicorn_options
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,7 @@ def _serve(args: argparse.Namespace) -> None:
     from vectordb.api.startup import listen_url, startup_report
     from vectordb.database import Database
 
+    options = uvicorn_options(args)
     env = dict(os.environ)
     if args.data_dir:
         env["PERSISTENCE_DATA_PATH"] = args.data_dir
@@ -36,7 +38,7 @@ def _serve(args: argparse.Namespace) -> None:
     app = create_app(db, close_on_shutdown=True, listen_url=listening["REST"])
     log.info("%s", startup_report(db, listening))
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, timeout_graceful_shutdown=10)
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, **options)
     finally:
         grpc_server.stop()
 
@@ -59,6 +61,7 @@ def main(argv: list[str] | None = None) -> None:
                        help="port of the gRPC API (weaviate.v1) on the same host (default: GRPC_PORT or 50051)")
     serve.add_argument("--data-dir", default=None, help="data directory (default: PERSISTENCE_DATA_PATH or ./data)")
     serve.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "info").lower())
+    add_weaviate_flags(serve)
     serve.set_defaults(run=_serve)
 
     inference = sub.add_parser("inference", help="serve the local model over Weaviate's inference-container API")
