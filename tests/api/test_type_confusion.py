@@ -222,6 +222,7 @@ def test_graphql_arguments(served) -> None:
         query = f"{{Get{{Thing({argument}){{title _additional{{id distance score}}}}}}}}"
         resp = client.send("POST", "/v1/graphql", argument, json={"query": query})
         assert resp is not None and resp.json().get("errors"), (argument, resp.json())
+        assert "badly formed" not in resp.json()["errors"][0]["message"], argument  # Python's text, not ours
     for argument in AGGREGATE_ARGUMENTS:
         query = f"{{Aggregate{{Thing({argument}){{meta{{count}} title{{count}}}}}}}}"
         resp = client.send("POST", "/v1/graphql", argument, json={"query": query})

@@ -6,6 +6,7 @@ Additional steps that call modules (rerank, generate) run after the read transac
 from __future__ import annotations
 
 import dataclasses
+import uuid as uuidlib
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from itertools import islice
@@ -74,6 +75,8 @@ def run_get(db: Database, req: SearchRequest) -> list[SearchResult]:
             f"query maximum results exceeded: offset+limit ({req.offset + limit}) is above "
             f"QUERY_MAXIMUM_RESULTS ({db.settings.query_maximum_results})"
         )
+    if req.after is not None:
+        _check_uuid("after", req.after)
     if req.after is not None and (searches or req.offset or req.sort):
         raise UserError("'after' (cursor) cannot be combined with a search, 'offset' or 'sort'")
     if req.sort and searches:
@@ -142,6 +145,13 @@ def _several_targets(
         except ValueError as exc:
             raise UserError(f"{search}: {exc}") from exc
     return spaces, [query_vector_for(db, coll, space, search, params, req.headers) for space in spaces]
+
+
+def _check_uuid(name: str, value: Any) -> None:
+    try:
+        uuidlib.UUID(str(value))
+    except ValueError:
+        raise UserError(f"invalid '{name}': {str(value)[:80]!r} is not a valid uuid") from None
 
 
 def hybrid_alpha(params: Mapping[str, Any]) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid as uuidlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +46,10 @@ def _object_vector(db: Database, coll: Collection, space: VectorSpace, ref: Mapp
     if not object_id:
         raise UserError("nearObject: 'id' or 'beacon' is required")
     source = db.collection(target_cls)
+    try:
+        uuidlib.UUID(str(object_id))
+    except ValueError:
+        raise UserError(f"nearObject: {str(object_id)[:80]!r} is not a valid uuid") from None
     found = source.get_with_vectors(str(object_id))
     if found is None:
         raise UserError(f"nearObject: no object with id '{object_id}' in {source.name}")
