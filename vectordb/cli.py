@@ -35,7 +35,7 @@ def _serve(args: argparse.Namespace) -> None:
         raise SystemExit(1) from None
     grpc_server = GrpcServer(db, args.host, args.grpc_port).start()
     listening = {"REST": listen_url(args.host, args.port), "gRPC": listen_url(args.host, grpc_server.port, "grpc")}
-    app = create_app(db, close_on_shutdown=True, listen_url=listening["REST"])
+    app = create_app(db, close_on_shutdown=True, listen_url=listening["REST"], before_close=grpc_server.stop)
     log.info("%s", startup_report(db, listening))
     try:
         uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, **options)

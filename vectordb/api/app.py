@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
@@ -17,13 +17,17 @@ from vectordb.api.openapi import install_openapi
 from vectordb.database import Database
 
 
-def create_app(db: Database, *, close_on_shutdown: bool = False, listen_url: str | None = None) -> FastAPI:
-    """An app serving `db`. With close_on_shutdown the database is closed (snapshots saved) at shutdown.
-    `listen_url` is where the server listens, as /v1/meta reports it."""
+def create_app(db: Database, *, close_on_shutdown: bool = False, listen_url: str | None = None,
+               before_close: Callable[[], None] | None = None) -> FastAPI:
+    """An app serving `db`. With close_on_shutdown the database is closed (snapshots saved) at shutdown, after
+    `before_close` (the other faces draining their calls). `listen_url` is where the server listens, as /v1/meta
+    reports it."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        if before_close is not None:
+            before_close()
         if close_on_shutdown:
             db.close()
 
