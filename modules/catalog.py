@@ -14,6 +14,7 @@ from modules.databricks.text2vec import DatabricksVectorizer
 from modules.digitalocean.text2vec import DigitalOceanVectorizer
 from modules.dummy.generative import DummyGenerative
 from modules.dummy.reranker import DummyReranker
+from modules.google.text2vec import GoogleVectorizer
 from modules.huggingface.text2vec import HuggingFaceVectorizer
 from modules.jinaai.reranker import JinaReranker
 from modules.jinaai.text2vec import JinaVectorizer
@@ -42,6 +43,7 @@ BUILTIN_MODULES: tuple[type[Module], ...] = (
     NvidiaVectorizer,
     NvidiaReranker,
     HuggingFaceVectorizer,
+    GoogleVectorizer,
     DatabricksVectorizer,
     WeaviateVectorizer,
     MorphVectorizer,

@@ -1,8 +1,9 @@
 """The core's batching of vectorizer calls: pack texts into requests up to the module's limits, and keep
 several requests in flight.
 
-A module declares `limits` (modules.kit.BatchLimits: texts per request, token budget); one that declares
-none gets DEFAULT_LIMITS. How many requests one batch keeps in flight is `VECTORDB_MODULES_IN_FLIGHT`
+A module declares its limits (modules.kit.BatchLimits: texts per request, token budget) as `limits`, or as
+`batch_limits(config)` when they depend on the collection's settings; one that declares none gets
+DEFAULT_LIMITS. How many requests one batch keeps in flight is `VECTORDB_MODULES_IN_FLIGHT`
 (default 8). A failed request fails only the texts it carried.
 """
 
@@ -35,7 +36,9 @@ async def vectorize_packed(
     module: Vectorizer, texts: list[str], config: Mapping[str, Any], ctx: ModuleContext
 ) -> list[tuple[tuple[int, int], list[np.ndarray] | BaseException]]:
     """Each [start, end) range of `texts` sent as one request, with its vectors or the exception it raised."""
-    ranges = pack(texts, getattr(module, "limits", DEFAULT_LIMITS))
+    by_settings = getattr(module, "batch_limits", None)
+    limits = by_settings(config) if callable(by_settings) else getattr(module, "limits", DEFAULT_LIMITS)
+    ranges = pack(texts, limits)
     gate = asyncio.Semaphore(in_flight(ctx.env))
 
     async def one(start: int, end: int) -> list[np.ndarray]:

@@ -63,6 +63,10 @@ class ApiVectorizer(ApiModule):
     def class_defaults(self) -> dict[str, Any]:
         return {"vectorizeClassName": self.vectorize_class_name, **super().class_defaults()}
 
+    def batch_limits(self, config: Mapping[str, Any]) -> BatchLimits:
+        """The limits for a collection's settings (a provider whose limit depends on them overrides this)."""
+        return self.limits
+
     def request(self, texts: list[str], settings: Mapping[str, Any], flavour: str) -> tuple[str, Any]:
         """The path (appended to the base URL) and JSON body for one request; flavour: document | query."""
         raise NotImplementedError
@@ -90,7 +94,7 @@ class ApiVectorizer(ApiModule):
         settings = self._client.for_request(ctx, self.settings(config))
         out: list[np.ndarray] = []
         # The core already packs to the limits; this keeps a direct caller (a query, a test) within them too.
-        for start, end in pack(texts, self.limits):
+        for start, end in pack(texts, self.batch_limits(settings)):
             chunk = texts[start:end]
             path, body = self.request(chunk, settings, flavour)
             answer = await self._client.post(ctx, settings, path, body, "vectorization")

@@ -13,7 +13,7 @@ from tests.modules.fake_upstream import FakeUpstream, Recorded, Reply
 
 CASES = {case.module: case for case in [*VECTORIZERS, *RERANKERS]}
 KEY = {"X-Jinaai-Api-Key": "k-1234", "X-Voyageai-Api-Key": "k-1234", "X-Mistral-Api-Key": "k-1234",
-       "X-Nvidia-Api-Key": "k-1234", "X-Cohere-Api-Key": "k-1234"}
+       "X-Nvidia-Api-Key": "k-1234", "X-Cohere-Api-Key": "k-1234", "X-Goog-Studio-Api-Key": "k-1234"}
 
 
 def sent(module: str, settings: dict[str, Any], query: bool = False) -> Recorded:
@@ -105,3 +105,34 @@ def test_jina_and_voyage_rerankers_read_the_environment_first() -> None:
         with FakeUpstream(respond) as fake:
             rerank(module, ["x"], case.config(fake.url), {case.key_header: "header-key"}, {env_var: "env-key-1"})
         assert fake.requests[0].headers["authorization"] == "Bearer env-key-1"
+
+
+def test_google_vertex_request_one_text_per_call_with_bearer_key() -> None:
+    def respond(request: Recorded) -> Reply:
+        predictions = [{"embeddings": {"values": expected_vector(i["content"])}} for i in request.body["instances"]]
+        return Reply(200, {"predictions": predictions})
+
+    settings = {"projectId": "proj", "dimensions": 768}
+    with FakeUpstream(respond) as fake:
+        vectors = embed("text2vec-google", ["a", "bb"], {**settings, "baseURL": fake.url},
+                        {"X-Goog-Vertex-Api-Key": "g-key-1"})
+        embed("text2vec-google", ["q"], {**settings, "baseURL": fake.url, "taskType": "CLUSTERING"},
+              {"X-Goog-Api-Key": "g-key-2"}, query=True)
+    first, second, query = fake.requests
+    path = "/v1/projects/proj/locations/us-central1/publishers/google/models/gemini-embedding-001:predict"
+    assert first.path == path and first.headers["authorization"] == "Bearer g-key-1"
+    assert first.body == {"instances": [{"content": "a", "task_type": "RETRIEVAL_DOCUMENT"}],
+                          "parameters": {"outputDimensionality": 768}}
+    assert second.body["instances"] == [{"content": "bb", "task_type": "RETRIEVAL_DOCUMENT"}]
+    assert query.body["instances"] == [{"content": "q", "task_type": "CLUSTERING"}]
+    assert query.headers["authorization"] == "Bearer g-key-2"
+    assert [v.tolist() for v in vectors] == [expected_vector("a"), expected_vector("bb")]
+
+
+def test_google_ai_studio_request() -> None:
+    request = sent("text2vec-google", {"dimensions": 256}, query=True)
+    assert request.path == "/v1beta/models/gemini-embedding-001:batchEmbedContents"
+    assert request.body == {"requests": [{
+        "model": "models/gemini-embedding-001", "content": {"parts": [{"text": "hello"}]},
+        "taskType": "RETRIEVAL_QUERY", "outputDimensionality": 256,
+    }]}

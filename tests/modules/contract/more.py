@@ -63,3 +63,21 @@ CONTEXTUALAI = RerankerCase(
     error=lambda status, message: {"message": message, "error_code": status},
     key_header="X-ContextualAI-Api-Key", key_env="CONTEXTUALAI_APIKEY",
 )
+
+
+def google_answer(request: Recorded, vectors: list[Any]) -> dict[str, Any]:
+    return {"embeddings": [{"values": v} for v in vectors]}
+
+
+GOOGLE = VectorizerCase(
+    module="text2vec-google",
+    config=lambda url: {"apiEndpoint": "generativelanguage.googleapis.com", "baseURL": url},
+    texts=lambda r: [item["content"]["parts"][0]["text"] for item in r.body["requests"]],
+    answer=google_answer,
+    error=lambda status, message: {"error": {"code": status, "message": message, "status": "UNAVAILABLE"}},
+    key_header="X-Goog-Studio-Api-Key",
+    key_env="GOOGLE_APIKEY",
+    sent_key=lambda r: r.headers.get("x-goog-api-key"),
+    bad_settings=[({"taskType": "GUESSING"}, "wrong taskType"), ({"apiEndpoint": "vertex.example"},
+                                                                 "projectId needs to be set")],
+)

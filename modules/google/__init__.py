@@ -1,0 +1,1 @@
+"""Google: text2vec-google (Vertex AI and AI Studio)."""
