@@ -18,7 +18,7 @@ Facts carried over from Weaviate's aggregator:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from vectordb.query.groupby import group_values
@@ -82,7 +82,7 @@ def _values(objects: Iterable[Mapping[str, Any]], name: str) -> list[Any]:
 # --- per-kind metrics --------------------------------------------------------------------------------
 
 
-def _median(ordered: Sequence[Any], midpoint) -> Any:
+def _median(ordered: Sequence[Any], midpoint: Callable[[Any, Any], Any]) -> Any:
     n = len(ordered)
     if n % 2:
         return ordered[n // 2]

@@ -102,7 +102,9 @@ def movement_target(
     return combine_vectors(parts)
 
 
-def _pair(vector: Sequence[float] | np.ndarray, target: Sequence[float] | np.ndarray, label: str):
+def _pair(
+    vector: Sequence[float] | np.ndarray, target: Sequence[float] | np.ndarray, label: str
+) -> tuple[np.ndarray, np.ndarray]:
     v = np.asarray(vector, dtype=np.float32).ravel()
     t = np.asarray(target, dtype=np.float32).ravel()
     if v.shape != t.shape:

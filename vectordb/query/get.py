@@ -31,6 +31,7 @@ from vectordb.spaces import VectorSpace, resolve_target
 from vectordb.tenancy import check_tenant
 
 if TYPE_CHECKING:
+    from storage.hnsw import VectorIndex
     from vectordb.database import Database
 
 # Below this many allowed docs a filtered fetch reads them by doc id instead of scanning every object.
@@ -167,7 +168,7 @@ def _metric(space: VectorSpace) -> str:
     return space.index_config.get("distance", "cosine")
 
 
-def _index(coll: Collection, space: VectorSpace):
+def _index(coll: Collection, space: VectorSpace) -> VectorIndex:
     index = coll.indexes.get(space.name)
     if index is None:
         raise UserError(f"vector '{space.label}' of {coll.name} has no vector index (vectorIndexConfig.skip is true)")
