@@ -14,6 +14,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENVS = Path(os.environ.get("VECTORDB_CLIENT_VENVS", ROOT / ".venv-clients"))
+# The environment as the test run began, before fixtures point proxies at closed ports to keep clients offline:
+# pip needs the real one to reach the package index.
+INSTALL_ENV = dict(os.environ)
 
 
 def client_venv(name: str, requirements: list[str]) -> Path:
@@ -28,8 +31,8 @@ def client_venv(name: str, requirements: list[str]) -> Path:
         if stamp.exists() and stamp.read_text() == wanted and python.exists():
             return python
         if not python.exists():
-            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", *requirements], check=True)
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, env=INSTALL_ENV)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *requirements], check=True, env=INSTALL_ENV)
         stamp.write_text(wanted)
     return python
 
