@@ -6,6 +6,7 @@ Importing a module class is cheap: heavy dependencies (onnxruntime, tokenizers) 
 
 from __future__ import annotations
 
+from modules.aws.text2vec import AWSVectorizer
 from modules.base import Module
 from modules.cohere.reranker import CohereReranker
 from modules.cohere.text2vec import CohereVectorizer
@@ -44,6 +45,7 @@ BUILTIN_MODULES: tuple[type[Module], ...] = (
     NvidiaReranker,
     HuggingFaceVectorizer,
     GoogleVectorizer,
+    AWSVectorizer,
     DatabricksVectorizer,
     WeaviateVectorizer,
     MorphVectorizer,

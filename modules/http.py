@@ -256,6 +256,7 @@ async def request(
     provider: str,
     env: Mapping[str, str],
     json: Any = None,
+    content: bytes | None = None,
     headers: Mapping[str, str] | None = None,
     secrets: Iterable[str | None] = (),
 ) -> httpx.Response:
@@ -263,7 +264,8 @@ async def request(
 
     `provider` names the upstream in messages ("OpenAI API"). Connection failures and timeouts that survive
     the retries raise ModuleError; reading a non-2xx answer is the caller's job, since each provider words
-    its errors differently.
+    its errors differently. `content` sends bytes as they are (a signed request's body must not be
+    re-encoded).
     """
     secret_values = [s for s in secrets if s]
     timeout = client_timeout(env)
@@ -274,7 +276,7 @@ async def request(
         is_last = attempt == policy.attempts - 1
         try:
             response = await _client().request(
-                method, url, json=json, headers=dict(headers or {}), timeout=timeout
+                method, url, json=json, content=content, headers=dict(headers or {}), timeout=timeout
             )
         except httpx.TimeoutException as exc:
             # A timed-out call already took the whole budget; retrying would multiply the caller's wait.

@@ -25,6 +25,7 @@ class Recorded:
     headers: dict[str, str]  # lower-cased names
     body: Any  # parsed JSON, or None
     client_port: int
+    raw: bytes = b""  # the body as sent
 
 
 @dataclass
@@ -81,6 +82,7 @@ class FakeUpstream:
                     headers={k.lower(): v for k, v in self.headers.items()},
                     body=body,
                     client_port=self.client_address[1],
+                    raw=raw,
                 )
                 reply = fake._next(request)
                 if reply.delay:

@@ -136,3 +136,24 @@ def test_google_ai_studio_request() -> None:
         "model": "models/gemini-embedding-001", "content": {"parts": [{"text": "hello"}]},
         "taskType": "RETRIEVAL_QUERY", "outputDimensionality": 256,
     }]}
+
+
+def test_aws_titan_one_text_per_signed_call_and_sagemaker_endpoint() -> None:
+    from tests.modules.contract.more import AWS_SECRET, aws_verified
+
+    def respond(request: Recorded) -> Reply:
+        if request.path.startswith("/endpoints/"):
+            return Reply(200, [expected_vector(t) for t in request.body["inputs"]])
+        return Reply(200, {"embedding": expected_vector(request.body["inputText"]), "inputTextTokenCount": 1})
+
+    headers = {"X-Aws-Access-Key": "AKIATEST", "X-Aws-Secret-Key": AWS_SECRET}
+    with FakeUpstream(respond) as fake:
+        config = {"region": "us-east-1", "model": "amazon.titan-embed-text-v2:0", "baseURL": fake.url}
+        vectors = embed("text2vec-aws", ["a", "bb"], config, headers)
+        sagemaker = {"service": "sagemaker", "region": "us-east-1", "endpoint": "my-ep", "baseURL": fake.url}
+        embed("text2vec-aws", ["c"], sagemaker, headers)
+    first, second, third = fake.requests
+    assert first.path == "/model/amazon.titan-embed-text-v2%3A0/invoke" and first.body == {"inputText": "a"}
+    assert second.body == {"inputText": "bb"} and aws_verified(first) == "AKIATEST"
+    assert third.path == "/endpoints/my-ep/invocations" and third.body == {"inputs": ["c"]}
+    assert [v.tolist() for v in vectors] == [expected_vector("a"), expected_vector("bb")]

@@ -81,3 +81,41 @@ GOOGLE = VectorizerCase(
     bad_settings=[({"taskType": "GUESSING"}, "wrong taskType"), ({"apiEndpoint": "vertex.example"},
                                                                  "projectId needs to be set")],
 )
+
+
+def aws_verified(request: Recorded) -> str | None:
+    """The access key of a request whose SigV4 signature botocore accepts for that key's secret."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    auth = request.headers.get("authorization", "")
+    if not auth.startswith("AWS4-HMAC-SHA256 Credential="):
+        return None
+    access_key = auth.split("Credential=")[1].split("/")[0]
+    signed = auth.split("SignedHeaders=")[1].split(",")[0].split(";")
+    headers = {name: request.headers[name] for name in signed if name in request.headers}
+    host = request.headers["host"]
+    rebuilt = AWSRequest(method=request.method, url=f"http://{host}{request.path}", data=request.raw, headers=headers)
+    rebuilt.context["timestamp"] = request.headers["x-amz-date"]
+    signer = SigV4Auth(Credentials(access_key, AWS_SECRET), "bedrock", "us-east-1")
+    expected = signer.signature(signer.string_to_sign(rebuilt, signer.canonical_request(rebuilt)), rebuilt)
+    return access_key if auth.endswith(f"Signature={expected}") else None
+
+
+AWS_SECRET = "aws-SECRET-key-for-every-access-key-0123"
+
+AWS = VectorizerCase(
+    module="text2vec-aws",
+    config=lambda url: {"region": "us-east-1", "model": "cohere.embed-english-v3", "baseURL": url},
+    texts=lambda r: r.body["texts"],
+    answer=lambda request, vectors: {"embeddings": vectors, "id": "x", "response_type": "embeddings_floats",
+                                     "texts": request.body["texts"]},
+    error=lambda status, message: {"message": message},
+    key_header="X-Aws-Access-Key",
+    key_env="AWS_ACCESS_KEY_ID",
+    headers={"X-Aws-Secret-Key": AWS_SECRET},
+    sent_key=aws_verified,
+    bad_settings=[({"service": "lambda"}, "wrong service"), ({"model": "amazon.titan-embed-text-v2:0"},
+                                                             "region needs to be set")],
+)

@@ -1,0 +1,1 @@
+"""AWS: text2vec-aws (Bedrock and SageMaker)."""
