@@ -67,6 +67,8 @@ def test_every_rest_route_is_documented_with_models(http):
                 assert answer["content"]["application/json"]["schema"] == {
                     "$ref": "#/components/schemas/ErrorResponse"}, (path, method, status)
     assert with_body == 20  # every route that reads a body says which
+    assert spec["paths"]["/v1/schema"]["post"]["tags"] == ["schema"]
+    assert spec["paths"]["/v1/batch/objects"]["post"]["tags"] == ["batch"]
     for name in ("Class", "Property", "Object", "BatchDelete", "BatchReference", "Schema", "Meta",
                  "NodesStatusResponse", "ErrorResponse", "WhereFilter", "SingleRef"):
         assert name in spec["components"]["schemas"]

@@ -39,10 +39,12 @@ def create_app(db: Database, *, close_on_shutdown: bool = False, listen_url: str
     install_error_handlers(app)
     app.add_middleware(LastResort)
     app.add_middleware(Cors, settings=db.settings)
-    app.include_router(routes_meta.open_router)
+    app.include_router(routes_meta.open_router, tags=["well-known"])
     secured = [Depends(check_api_key)]
-    routers = (routes_meta.router, routes_schema.router, routes_objects.router, routes_batch.router, graphql_router)
-    for router in routers:
-        app.include_router(router, dependencies=secured)
-    app.state.path_methods = path_methods([routes_meta.open_router, *routers])
+    # the tags group /docs as Weaviate's API reference does
+    routers = {"meta": routes_meta.router, "schema": routes_schema.router, "objects": routes_objects.router,
+               "batch": routes_batch.router, "graphql": graphql_router}
+    for tag, router in routers.items():
+        app.include_router(router, dependencies=secured, tags=[tag])
+    app.state.path_methods = path_methods([routes_meta.open_router, *routers.values()])
     return app
