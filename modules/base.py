@@ -85,9 +85,35 @@ class Vectorizer(Module, Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class GenerativeRequest:
+    """One call to a generative module: the prompt already built (a single result's prompt or a grouped task),
+    the base64 images that go with it, and the per-query provider options (GraphQL `singleResult:{openai:{...}}`,
+    gRPC `queries[0]`), which override the collection's settings field by field."""
+
+    prompt: str
+    images: tuple[str, ...] = ()
+    options: Mapping[str, Any] = field(default_factory=dict)
+    debug: bool = False
+
+
+@dataclass(frozen=True)
+class GenerativeResult:
+    """What came back: the text, the provider's metadata (token usage, a thinking model's thinking), and the
+    final prompt when the request asked for debug."""
+
+    text: str
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    debug_prompt: str | None = None
+
+
 @runtime_checkable
 class Generative(Module, Protocol):
-    async def generate(self, prompt: str, config: Mapping[str, Any], ctx: ModuleContext) -> str: ...
+    """Per-query options name the module by its provider (`openai` → generative-openai)."""
+
+    async def generate(
+        self, request: GenerativeRequest, config: Mapping[str, Any], ctx: ModuleContext
+    ) -> GenerativeResult: ...
 
 
 @runtime_checkable

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from modules.base import ModuleContext
+from modules.base import GenerativeRequest, GenerativeResult, ModuleContext
 
 
 def _setting(value: Any) -> str:
@@ -22,6 +22,7 @@ class DummyGenerative:
     name: ClassVar[str] = "generative-dummy"
     capability: ClassVar[str] = "generative"
     api_based: ClassVar[bool] = False
+    option_name: ClassVar[str] = ""
 
     def class_defaults(self) -> dict[str, Any]:
         return {}
@@ -32,9 +33,12 @@ class DummyGenerative:
     def meta(self) -> dict[str, Any]:
         return {"name": "Generative Search - Dummy"}
 
-    async def generate(self, prompt: str, config: Mapping[str, Any], ctx: ModuleContext) -> str:
+    async def generate(
+        self, request: GenerativeRequest, config: Mapping[str, Any], ctx: ModuleContext
+    ) -> GenerativeResult:
         settings = "".join(f"{key}={_setting(config[key])}," for key in sorted(config))
-        return (
-            f"You want me to generate something based on the following prompt: {prompt}. "
+        text = (
+            f"You want me to generate something based on the following prompt: {request.prompt}. "
             f"With settings: {settings}. I'm sorry, I'm just a dummy and can't generate anything."
         )
+        return GenerativeResult(text, {}, request.prompt if request.debug else None)

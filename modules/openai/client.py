@@ -57,7 +57,8 @@ class OpenAIClient(ProviderClient):
             return super().url(base, path, settings)
         deployment = quote(str(settings.get("deploymentId") or ""), safe="")
         version = quote(str(settings.get("apiVersion") or ""), safe="")
-        return f"{base.rstrip('/')}/openai/deployments/{deployment}/embeddings?api-version={version}"
+        operation = "/chat/completions" if path.endswith("/chat/completions") else "/embeddings"
+        return f"{base.rstrip('/')}/openai/deployments/{deployment}{operation}?api-version={version}"
 
     def error_message(self, response: httpx.Response, detail: str | None, settings: Mapping[str, Any]) -> str:
         message = f"connection to: {self.name(settings)} failed with status: {response.status_code}"

@@ -39,13 +39,19 @@ class Reply:
 Responder = Reply | Callable[[Recorded], Reply]
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 drops the SYNs of a burst of new connections, and the client's
+    # retransmit a second later would look like a slow module.
+    request_queue_size = 64
+
+
 class FakeUpstream:
     def __init__(self, default: Responder | None = None) -> None:
         self.requests: list[Recorded] = []
         self._script: deque[Responder] = deque()
         self._default = default or Reply(404, {"error": {"message": "no reply scripted"}})
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from modules.base import ModuleContext, ModuleError
+from modules.base import GenerativeRequest, ModuleContext, ModuleError
 from modules.dummy.generative import DummyGenerative
 from modules.dummy.reranker import DummyReranker
 from modules.registry import Registry, api_based_modules_on
@@ -123,13 +123,13 @@ def test_dummy_generative_answers_as_weaviate_does() -> None:
     generative = registry.generative("generative-dummy")
     assert isinstance(generative, DummyGenerative)
     settings = {"model": "m1", "stream": False}
-    answer = asyncio.run(generative.generate("Tell me about Dune", settings, ModuleContext()))
+    answer = asyncio.run(generative.generate(GenerativeRequest("Tell me about Dune"), settings, ModuleContext())).text
     assert answer == (
         "You want me to generate something based on the following prompt: Tell me about Dune. "
         "With settings: model=m1,stream=false,. I'm sorry, I'm just a dummy and can't generate anything."
     )
-    empty = asyncio.run(generative.generate("p", {}, ModuleContext()))
-    assert "With settings: . I'm sorry" in empty
+    empty = asyncio.run(generative.generate(GenerativeRequest("p", debug=True), {}, ModuleContext()))
+    assert "With settings: . I'm sorry" in empty.text and empty.debug_prompt == "p"
 
 
 def test_meta_lists_enabled_modules_only() -> None:
@@ -233,7 +233,8 @@ def test_third_party_factory_and_api_based_plugin_follow_the_api_switch(sample_i
     assert Registry.from_env({}).is_enabled("generative-sample")
     assert not Registry.from_env({"API_BASED_MODULES_DISABLED": "true"}).is_enabled("generative-sample")
     generative = Registry.from_env({}).generative("generative-sample")
-    assert asyncio.run(generative.generate("make it loud", {}, ModuleContext())) == "MAKE IT LOUD"
+    answer = asyncio.run(generative.generate(GenerativeRequest("make it loud"), {}, ModuleContext()))
+    assert answer.text == "MAKE IT LOUD"
 
 
 def test_plugins_cannot_take_over_built_in_names(

@@ -47,8 +47,9 @@ def test_generate_single_and_grouped(dummy_db):
     for r in results:
         assert f"Describe {r.properties['text']} number {r.properties['n']}" in r.generate["singleResult"]
         assert r.generate["error"] is None
-    assert "Summarise: [" in results[0].generate["groupedResult"] and '"text": "hello"' in \
-        results[0].generate["groupedResult"]
+    # Go's json.Marshal: compact, one map per result
+    texts = ",".join('{"text":"' + r.properties["text"] + '"}' for r in results)
+    assert f"prompt: Summarise: [{texts}]." in results[0].generate["groupedResult"]
     assert all(r.generate["groupedResult"] is None for r in results[1:])
 
 

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from modules.base import ModuleContext, ModuleError
+from modules.base import Generative, GenerativeRequest, GenerativeResult, ModuleContext, ModuleError
+from modules.kit import prompts
+from modules.kit.fields import go_list
 from vectordb.collection import Collection
 from vectordb.errors import UserError
 from vectordb.query.request import SearchRequest, SearchResult
 
 if TYPE_CHECKING:
     from vectordb.database import Database
-
-_PLACEHOLDER = re.compile(r"{([\w\s]*?)}")
-
 
 def _class_module(db: Database, coll: Collection, capability: str) -> tuple[str, dict[str, Any]]:
     """The collection's module of a capability, from its moduleConfig ("reranker-x" / "generative-x").
@@ -77,67 +75,112 @@ def rerank(db: Database, coll: Collection, req: SearchRequest, results: list[Sea
     return sorted(results, key=lambda r: r.rerank_score or 0.0, reverse=True)
 
 
-def _fill(prompt: str, properties: Mapping[str, Any]) -> str:
-    missing = []
+#: Results generated at once, as Weaviate does (up to 10 objects concurrently).
+GENERATE_IN_FLIGHT = 10
+#: Keys of singleResult / groupedResult that are not a provider's options.
+_GENERATE_KEYS = ("prompt", "debug", "task", "properties")
 
-    def value(match: re.Match[str]) -> str:
-        name = match.group(1).strip()
-        found = properties.get(name)
-        if found is None or found == "" or found == []:
-            missing.append(name)
-            return ""
-        return _text(found)
-
-    filled = _PLACEHOLDER.sub(value, prompt)
-    if missing:
-        raise ValueError(f"Following property has empty value: '{missing[0]}'. Make sure you spell the "
-                         "property name correctly, verify that the property exists and has a value")
-    return filled
+Outcome = tuple[GenerativeResult | None, str | None]
 
 
-def generate(db: Database, coll: Collection, req: SearchRequest, results: list[SearchResult]) -> None:
-    spec = req.generate or {}
-    single = (spec.get("singleResult") or {}).get("prompt")
-    grouped = spec.get("groupedResult") or {}
-    if not single and not grouped.get("task"):
-        raise UserError("generate: give singleResult.prompt or groupedResult.task")
-    if not results:
-        return
-    name, config = _class_module(db, coll, "generative")
-    ctx = ModuleContext(headers=dict(req.headers), env=db.settings.env)
+def _provider_options(single: Mapping[str, Any], grouped: Mapping[str, Any]) -> tuple[str | None, dict, dict]:
+    """The provider a query names (`singleResult:{openai:{...}}`) and its options for single and grouped."""
+    found = {part: {k: v for k, v in spec.items() if k not in _GENERATE_KEYS and v is not None}
+             for part, spec in (("single", single), ("grouped", grouped))}
+    names = sorted({name for options in found.values() for name in options})
+    if len(names) > 1:
+        raise UserError(f"generate: multiple providers selected: {go_list(names)}, please choose only one", 422)
+    if not names:
+        return None, {}, {}
+    return names[0], dict(found["single"].get(names[0]) or {}), dict(found["grouped"].get(names[0]) or {})
+
+
+def _generative(db: Database, coll: Collection, provider: str | None) -> tuple[str, Generative, dict[str, Any]]:
+    if provider is None:
+        name, config = _class_module(db, coll, "generative")
+    else:
+        # The named module must be on, but need not be the collection's own.
+        name = f"generative-{provider}"
+        config = dict((coll.class_def.get("moduleConfig") or {}).get(name) or {})
     try:
-        module = db.modules.generative(name)
+        return name, db.modules.generative(name), config
     except ModuleError as exc:
         raise UserError(f"generate: {exc.message}", exc.status if exc.status < 500 else 500) from exc
 
-    async def one(prompt: str) -> tuple[str | None, str | None]:
-        try:
-            return await module.generate(prompt, config, ctx), None
-        except ModuleError as exc:
-            return None, exc.message
 
-    async def one_result(template: str, result: SearchResult) -> tuple[str | None, str | None]:
+def _split_images(options: dict[str, Any], module: Generative) -> tuple[dict[str, Any], list[str], list[str]]:
+    """The options without the image keys, the literal images, and the blob properties to take images from
+    (none for a provider that, like Weaviate's xAI client, forwards only the literal ones)."""
+    rest = {k: v for k, v in options.items() if k not in ("images", "imageProperties")}
+    properties = [] if getattr(module, "literal_images_only", False) else list(options.get("imageProperties") or [])
+    return rest, list(options.get("images") or []), properties
+
+
+def generate(db: Database, coll: Collection, req: SearchRequest, results: list[SearchResult]) -> None:
+    """`_additional.generate` on every result: the prompt rules are modules/kit/prompts.py's, the call the
+    generative module's; one result's failure is its own `error`, the others go on."""
+    spec = req.generate or {}
+    single = dict(spec.get("singleResult") or {})
+    grouped = dict(spec.get("groupedResult") or {})
+    template, task = single.get("prompt"), grouped.get("task")
+    if not template and not task:
+        raise UserError("generate: give singleResult.prompt or groupedResult.task")
+    provider, single_options, grouped_options = _provider_options(single, grouped)
+    if not results:
+        return
+    name, module, config = _generative(db, coll, provider)
+    ctx = ModuleContext(headers=dict(req.headers), env=db.settings.env)
+    data_types = {p["name"]: (p.get("dataType") or [""])[0] for p in coll.class_def.get("properties") or []}
+    every = [prompts.prompt_properties(r.properties, data_types) for r in results]
+    gate = asyncio.Semaphore(GENERATE_IN_FLIGHT)
+
+    async def call(prompt: str, images: list[str], options: Mapping[str, Any], debug: bool) -> Outcome:
+        async with gate:
+            try:
+                request = GenerativeRequest(prompt, tuple(images), options, debug)
+                return await module.generate(request, config, ctx), None
+            except ModuleError as exc:
+                if exc.status == 422:  # the query's options or images are wrong: the request's fault
+                    raise UserError(f"generate: {name}: {exc.message}", 422) from exc
+                return None, exc.message
+
+    async def one(props: prompts.PromptProperties) -> Outcome:
+        options, literal, image_props = _split_images(single_options, module)
         try:
-            prompt = _fill(template, result.properties)
-        except ValueError as exc:
+            prompt = prompts.single_prompt(str(template), props)
+        except prompts.EmptyPropertyError as exc:
             return None, str(exc)
-        return await one(prompt)
+        return await call(prompt, prompts.images([props], image_props, literal), options,
+                          bool(single.get("debug")))
 
-    async def run_all() -> tuple[list[tuple[str | None, str | None]], tuple[str | None, str | None] | None]:
-        singles = await asyncio.gather(*(one_result(single, r) for r in results)) if single else []
+    async def run_all() -> tuple[Outcome | None, list[Outcome]]:
         combined = None
-        if grouped.get("task"):
-            keep = grouped.get("properties")
-            items = [{k: v for k, v in r.properties.items() if not keep or k in keep} for r in results]
-            combined = await one(f"{grouped['task']}: {json.dumps(items)}")
-        return singles, combined
+        if task:  # Weaviate runs the task before the prompts
+            options, literal, image_props = _split_images(grouped_options, module)
+            keep = grouped.get("properties") or None
+            chosen = [prompts.prompt_properties(r.properties, data_types, keep) for r in results]
+            combined = await call(prompts.task_prompt(str(task), chosen), prompts.images(every, image_props, literal),
+                                  options, bool(grouped.get("debug")))
+        singles = list(await asyncio.gather(*(one(p) for p in every))) if template else []
+        return combined, singles
 
-    singles, combined = db.loop.run(run_all())
+    combined, singles = db.loop.run(run_all())
     for i, result in enumerate(results):
-        out: dict[str, Any] = {"singleResult": None, "groupedResult": None, "error": None}
-        if single:
-            out["singleResult"], out["error"] = singles[i]
+        out: dict[str, Any] = {"singleResult": None, "groupedResult": None, "error": None, "debug": None,
+                               "metadata": None}
+        debug_prompt = None
+        if singles:
+            generated, out["error"] = singles[i]
+            if generated is not None:
+                out["singleResult"], out["metadata"] = generated.text, dict(generated.metadata) or None
+                debug_prompt = generated.debug_prompt
         if combined is not None and i == 0:
-            out["groupedResult"] = combined[0]
-            out["error"] = out["error"] or combined[1]
+            generated, error = combined
+            out["error"] = out["error"] or error
+            if generated is not None:
+                out["groupedResult"] = generated.text
+                out["groupedMetadata"] = dict(generated.metadata) or None
+                debug_prompt = debug_prompt or generated.debug_prompt
+        if debug_prompt is not None:
+            out["debug"] = {"prompt": debug_prompt}
         result.generate = out

@@ -20,7 +20,7 @@ from graphql import (
     GraphQLString,
 )
 
-from vectordb.api.graphql import scalars
+from vectordb.api.graphql import generative_inputs, scalars
 
 
 def _enum(name: str, values: list[str], description: str) -> GraphQLEnumType:
@@ -182,7 +182,10 @@ GROUP_BY_INPUT = GraphQLInputObjectType(
 
 GENERATE_SINGLE_INPUT = GraphQLInputObjectType(
     "GenerateSingleResultInpObj",
-    {"prompt": GraphQLInputField(GraphQLNonNull(GraphQLString)), "debug": GraphQLInputField(GraphQLBoolean)},
+    {
+        "prompt": GraphQLInputField(GraphQLNonNull(GraphQLString)), "debug": GraphQLInputField(GraphQLBoolean),
+        **generative_inputs.provider_fields(),
+    },
 )
 GENERATE_GROUPED_INPUT = GraphQLInputObjectType(
     "GenerateGroupedResultInpObj",
@@ -190,6 +193,7 @@ GENERATE_GROUPED_INPUT = GraphQLInputObjectType(
         "task": GraphQLInputField(GraphQLNonNull(GraphQLString)),
         "properties": GraphQLInputField(STRING_LIST),
         "debug": GraphQLInputField(GraphQLBoolean),
+        **generative_inputs.provider_fields(),
     },
 )
 

@@ -1,0 +1,1 @@
+"""Anyscale: generative-anyscale."""

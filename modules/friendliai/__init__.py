@@ -1,0 +1,1 @@
+"""FriendliAI: generative-friendliai."""

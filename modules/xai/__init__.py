@@ -1,0 +1,1 @@
+"""xAI: generative-xai."""
