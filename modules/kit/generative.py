@@ -15,8 +15,9 @@ from typing import Any, ClassVar
 from modules.base import GenerativeRequest, GenerativeResult, ModuleContext, ModuleError
 from modules.kit.vectorizer import ApiModule
 
-#: Per-query keys the query layer reads itself (the images of a request), never settings.
-IMAGE_OPTIONS = ("images", "imageProperties")
+#: Per-query options that move the request to another host: like a base-URL header, they never get a key from
+#: the server's environment.
+HOST_OPTIONS = ("baseURL", "apiEndpoint", "resourceName", "endpoint")
 
 
 class ApiGenerative(ApiModule):
@@ -49,6 +50,14 @@ class ApiGenerative(ApiModule):
         if request.images and not self.takes_images:
             raise ModuleError(f"{self.name} does not take images", 422)
         settings = self._client.for_request(ctx, self.merged(config, request.options))
+        movers = [key for key in HOST_OPTIONS if request.options.get(key)]
+        if movers and self._client.key(ctx, settings)[1]:
+            header, env_var = self._client.key_names(settings)
+            raise ModuleError(
+                f"{self.option_name}.{movers[0]} is set by the query, but the request carries no {header}: a host "
+                f"taken from a request never receives the server's key ({env_var}); send {header} with the request",
+                400,
+            )
         path, body = self.request(request, settings)
         answer = await self._client.post(ctx, settings, path, body, "generate")
         provider = self._client.name(settings)

@@ -140,8 +140,8 @@ def generate(db: Database, coll: Collection, req: SearchRequest, results: list[S
                 request = GenerativeRequest(prompt, tuple(images), options, debug)
                 return await module.generate(request, config, ctx), None
             except ModuleError as exc:
-                if exc.status == 422:  # the query's options or images are wrong: the request's fault
-                    raise UserError(f"generate: {name}: {exc.message}", 422) from exc
+                if exc.status in (400, 422):  # the query's options or images are wrong: the request's fault
+                    raise UserError(f"generate: {name}: {exc.message}", exc.status) from exc
                 return None, exc.message
 
     async def one(props: prompts.PromptProperties) -> Outcome:

@@ -16,6 +16,7 @@ from weaviate.classes.config import Configure, DataType, Property, ReferenceProp
 from weaviate.classes.query import Filter, GroupBy, HybridFusion, MetadataQuery, Move, QueryReference, Rerank, Sort
 from weaviate.exceptions import WeaviateQueryError
 
+from tests.modules.contract.generative_cases import chat_completion
 from tests.modules.fake_upstream import FakeUpstream, Recorded, Reply
 
 SERVER_ENV = {"ENABLE_MODULES": "text2vec-openai,generative-dummy,reranker-dummy"}
@@ -263,6 +264,15 @@ def test_generate_with_the_collections_provider_named_per_request(pets):
     out = coll.generate.fetch_objects(limit=1, single_prompt="Hi {title}",
                                       generative_provider=wvc.generate.GenerativeConfig.dummy())
     assert "Hi " in out.objects[0].generated
-    with pytest.raises(WeaviateQueryError, match="generative-openai"):
-        coll.generate.fetch_objects(limit=1, single_prompt="Hi {title}",
-                                    generative_provider=wvc.generate.GenerativeConfig.openai(model="gpt-4o"))
+    # another provider's per-request settings (gRPC queries[0]) reach that module, as GraphQL's do, with the
+    # client's own key (a base URL from the request never gets the server's)
+    def answer(request: Recorded) -> Reply:
+        return Reply(200, chat_completion(request, "from the fake: " + request.body["messages"][0]["content"]))
+
+    with FakeUpstream(answer) as fake:
+        provider = wvc.generate.GenerativeConfig.openai(base_url=fake.url, model="gpt-4o", max_tokens=7)
+        out = coll.generate.fetch_objects(limit=1, single_prompt="Hi {title}", generative_provider=provider)
+        assert out.objects[0].generated.startswith("from the fake: Hi ")
+        sent = fake.requests[0]
+        assert sent.body["model"] == "gpt-4o" and sent.body["max_tokens"] == 7
+        assert sent.headers["authorization"] == "Bearer sk-through-grpc"

@@ -129,6 +129,16 @@ def test_base_url_setting_and_header(case: GenerativeCase, fake: FakeUpstream) -
         assert caught.value.status == 400 and len(elsewhere.requests) == 1
 
 
+def test_a_host_from_the_query_never_gets_the_servers_key(case: GenerativeCase, fake: FakeUpstream) -> None:
+    host = "apiEndpoint" if case.module == "generative-ollama" else "baseURL"
+    request = GenerativeRequest(PROMPT, options={host: fake.url + "/elsewhere"})
+    with pytest.raises(ModuleError) as caught:
+        generate(case.module, request, case.config(fake.url), {}, {str(case.key_env): ENV_KEY})
+    assert caught.value.status == 400 and str(case.key_header) in caught.value.message and fake.requests == []
+    generate(case.module, request, case.config(fake.url), keyed(case), {str(case.key_env): ENV_KEY})
+    assert fake.requests[0].path.startswith("/elsewhere") and case.sent_key(fake.requests[0]) == KEY
+
+
 @pytest.mark.parametrize(
     ("reply", "message"),
     [(Reply(503, b"upstream is down"), "503"), (Reply(200, b"<html>surprise</html>"), "not JSON"),

@@ -193,28 +193,50 @@ def searches(message: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _generate(message: Any, class_def: Mapping[str, Any]) -> dict[str, Any] | None:
+#: gRPC option names whose camelCase is not Weaviate's GraphQL spelling.
+_OPTION_NAMES = {"base_url": "baseURL"}
+
+
+def _option_value(field: Any, value: Any) -> Any:
+    if field.message_type is not None:  # TextArray
+        return list(value.values)
+    if field.enum_type is not None:  # REASONING_EFFORT_LOW -> low
+        return field.enum_type.values_by_number[value].name.rsplit("_", 1)[-1].lower()
+    return value
+
+
+def _provider(queries: Any) -> dict[str, Any]:
+    """`queries[0]` (the only one Weaviate reads) as `{provider: {option: value}}`, the GraphQL shape, so both
+    faces build the same generative request."""
+    if not queries:
+        return {}
+    query = queries[0]
+    kind = query.WhichOneof("kind")
+    if kind is None:
+        return {}
+    options: dict[str, Any] = {}
+    for field, value in getattr(query, kind).ListFields():
+        if field.enum_type is not None and value == 0:
+            continue  # *_UNSPECIFIED
+        head, *rest = field.name.split("_")
+        name = _OPTION_NAMES.get(field.name, head + "".join(part.title() for part in rest))
+        options[name] = _option_value(field, value)
+    return {kind: options}
+
+
+def _generate(message: Any) -> dict[str, Any] | None:
     single = message.single.prompt if message.HasField("single") else message.single_response_prompt
     if message.HasField("grouped"):
         task = message.grouped.task
         props = list(message.grouped.properties.values) if message.grouped.HasField("properties") else None
     else:
         task, props = message.grouped_response_task, list(message.grouped_properties) or None
-    configured = [m for m in class_def.get("moduleConfig") or {} if m.startswith("generative-")]
-    for query in [*message.single.queries, *message.grouped.queries]:
-        kind = query.WhichOneof("kind")
-        if kind is None:
-            continue
-        if getattr(query, kind).ListFields() or f"generative-{kind}" not in configured:
-            raise UserError(
-                f"generate: per-request provider settings (generative-{kind}) are not supported; the collection's "
-                f"generative module ({', '.join(configured) or 'none'}) is used with its own settings"
-            )
     out: dict[str, Any] = {}
     if single:
-        out["singleResult"] = {"prompt": single}
+        out["singleResult"] = {"prompt": single, "debug": message.single.debug, **_provider(message.single.queries)}
     if task:
-        out["groupedResult"] = {"task": task, "properties": props}
+        out["groupedResult"] = {"task": task, "properties": props, "debug": message.grouped.debug,
+                                **_provider(message.grouped.queries)}
     return out or None
 
 
@@ -252,7 +274,7 @@ def search_request(
         tenant=message.tenant or None,
         include_vector=_include_vector(message.metadata),
         rerank=rerank,
-        generate=_generate(message.generative, lookup(collection)) if message.HasField("generative") else None,
+        generate=_generate(message.generative) if message.HasField("generative") else None,
         headers=dict(headers),
         **found,
     )
