@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-import httpx
-
 from modules.kit import Field, ProviderClient
 from modules.kit.openai_chat import OpenAICompatibleGenerative
 
@@ -17,9 +15,6 @@ class XaiClient(ProviderClient):
     provider = "xAI API"
     key_header, key_env = "X-Xai-Api-Key", "XAI_APIKEY"
     baseurl_header = "X-Xai-Baseurl"
-
-    def error_message(self, response: httpx.Response, detail: str | None, settings: Mapping[str, Any]) -> str:
-        return f"connection to xAI API failed with status: {response.status_code} error: {detail}"
 
 
 class XaiGenerative(OpenAICompatibleGenerative):
