@@ -251,6 +251,18 @@ def test_batch_delete_dry_run_and_verbose(http):
     assert sorted(o["properties"]["wordCount"] for o in left) == list(range(6))
 
 
+def test_batch_delete_refuses_a_filter_nested_too_deep_and_deletes_nothing(http):
+    """A 300-level filter used to delete the matches and then fail to render its echo: a 500 after the change."""
+    make_class(http)
+    http.post("/v1/batch/objects", json={"objects": [{"class": "Article", "properties": {"title": "x"}}]})
+    where: dict = {"path": ["title"], "operator": "Equal", "valueText": "x"}
+    for _ in range(300):
+        where = {"operator": "And", "operands": [where]}
+    resp = http.request("DELETE", "/v1/batch/objects", json={"match": {"class": "Article", "where": where}})
+    assert resp.status_code == 422 and "nest deeper than 64 levels" in message(resp)
+    assert http.get("/v1/objects", params={"class": "Article"}).json()["totalResults"] == 1
+
+
 def test_references_endpoints_and_batch(http):
     http.post("/v1/schema", json={"class": "Author", "vectorizer": "none",
                                   "properties": [{"name": "name", "dataType": ["text"]}]})

@@ -30,6 +30,9 @@ LOGICAL_OPS = ("And", "Or", "Not")
 COMPARE_OPS = ("Equal", "NotEqual", *RANGE_OPS)
 CONTAINS_OPS = {"ContainsAny": "any", "ContainsAll": "all", "ContainsNone": "none"}
 OPERATORS = (*LOGICAL_OPS, *COMPARE_OPS, "Like", *CONTAINS_OPS, "IsNull", "WithinGeoRange")
+# Logical operators nest at most this deep: the parser recurses, and a request echoing a deeper filter could not
+# be rendered. Weaviate has no limit; no real filter comes near it.
+MAX_FILTER_DEPTH = 64
 
 # value key -> (value type, is a list)
 VALUE_KEYS: dict[str, tuple[str, bool]] = {
@@ -110,6 +113,7 @@ class _Parser:
     def __init__(self, class_name: str, props: dict[str, dict]) -> None:
         self.class_name = class_name
         self.props = props
+        self.depth = 0
 
     def clause(self, where: dict) -> Node:
         if not isinstance(where, dict):
@@ -141,7 +145,16 @@ class _Parser:
             raise ValueError(
                 f"invalid where filter: operator Not takes exactly one operand, got {len(operands)}"
             )
-        return Node(op, children=[self.clause(o) for o in operands])
+        if self.depth >= MAX_FILTER_DEPTH:
+            raise ValueError(
+                f"invalid where filter: logical operators nest deeper than {MAX_FILTER_DEPTH} levels, "
+                "the limit of this server"
+            )
+        self.depth += 1
+        try:
+            return Node(op, children=[self.clause(o) for o in operands])
+        finally:
+            self.depth -= 1
 
     def _leaf(self, op: str, path: list[str], where: dict) -> Node:
         value_type, value = _value_of(where)
