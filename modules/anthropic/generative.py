@@ -61,6 +61,7 @@ class AnthropicGenerative(ApiGenerative):
         "baseURL": Field("https://api.anthropic.com", url=True),
     }
     options = ("baseURL", "model", "temperature", "maxTokens", "stopSequences", "topP", "topK")
+    metadata_fields = {"usage": {"inputTokens": int, "outputTokens": int}}
 
     def request(self, request: GenerativeRequest, settings: Mapping[str, Any]) -> tuple[str, Any]:
         content: Any = request.prompt
@@ -80,5 +81,6 @@ class AnthropicGenerative(ApiGenerative):
         return "/v1/messages", body
 
     def answer(self, answer: Any, settings: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-        usage = answer.get("usage")
-        return answer["content"][0]["text"], ({"usage": usage} if usage else {})
+        usage = answer.get("usage") or {}
+        metadata = {"usage": {"inputTokens": usage.get("input_tokens"), "outputTokens": usage.get("output_tokens")}}
+        return answer["content"][0]["text"], (metadata if usage else {})

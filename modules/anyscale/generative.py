@@ -29,6 +29,8 @@ class AnyscaleGenerative(OpenAICompatibleGenerative):
         "baseURL": Field("https://api.endpoints.anyscale.com", url=True),
     }
     options = ("baseURL", "model", "temperature")
+    # Weaviate shows no metadata for Anyscale (no GraphQL field, an empty gRPC message).
+    metadata_fields = {}
 
     def parameters(self, settings: Mapping[str, Any]) -> dict[str, Any]:
         return {"temperature": settings["temperature"]}

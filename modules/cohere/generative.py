@@ -43,6 +43,14 @@ class CohereGenerative(ApiGenerative):
     }
     options = ("baseURL", "model", "temperature", "maxTokens", "k", "p", "stopSequences", "frequencyPenalty",
                "presencePenalty")
+    # Weaviate puts the answer's `usage` under `meta`.
+    metadata_fields = {"meta": {
+        "api_version": {"version": str, "is_deprecated": bool, "is_experimental": bool},
+        "billed_units": {"input_tokens": float, "output_tokens": float, "search_units": float,
+                         "classifications": float},
+        "tokens": {"input_tokens": float, "output_tokens": float},
+        "warnings": [str],
+    }}
 
     def request(self, request: GenerativeRequest, settings: Mapping[str, Any]) -> tuple[str, Any]:
         content: list[dict[str, Any]] = [{"type": "text", "text": request.prompt}]
@@ -64,4 +72,4 @@ class CohereGenerative(ApiGenerative):
             raise ModuleError(f"connection to Cohere failed: finish_reason ERROR ({answer.get('message')})", 500)
         text = "".join(part.get("text", "") for part in answer["message"]["content"] if part.get("type") == "text")
         usage = answer.get("usage")
-        return text, ({"usage": usage} if usage else {})
+        return text, ({"meta": usage} if usage else {})

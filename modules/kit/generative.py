@@ -1,8 +1,9 @@
 """ApiGenerative: a generative module that is only its provider's request and answer mapping.
 
 A provider declares `name`, `client`, `fields`, `option_name` (its key in per-query options), `options` (the
-fields a query may override) and whether it takes images, and writes `request` (a GenerativeRequest and the
-merged settings -> path and body) and `answer` (the parsed answer -> text and metadata). The prompt is already
+fields a query may override), whether it takes images and `metadata_fields` (the shape of its metadata), and
+writes `request` (a GenerativeRequest and the merged settings -> path and body) and `answer` (the parsed answer
+-> text and metadata). The prompt is already
 built when it arrives (modules/kit/prompts.py has Weaviate's rules); the per-query options are checked with the
 same fields as the collection's settings and override them field by field.
 """
@@ -27,6 +28,9 @@ class ApiGenerative(ApiModule):
     options: ClassVar[tuple[str, ...]] = ()
     #: Whether the provider's wire carries images (vision models).
     takes_images: ClassVar[bool] = False
+    #: The metadata `answer` returns, as Weaviate's GraphQL names it under `_additional.generate.<option_name>`:
+    #: field name -> int | float | str | bool | [str], or a nested map. Empty: the provider reports none.
+    metadata_fields: ClassVar[Mapping[str, Any]] = {}
 
     def request(self, request: GenerativeRequest, settings: Mapping[str, Any]) -> tuple[str, Any]:
         raise NotImplementedError

@@ -23,11 +23,16 @@ def user_content(request: GenerativeRequest, mime: str = "image/jpeg") -> Any:
             *({"type": "image_url", "image_url": {"url": f"data:{mime};base64,{image}"}} for image in request.images)]
 
 
+#: Token usage as OpenAI's chat completions report it (and Weaviate's GraphQL shows it).
+USAGE: Mapping[str, Any] = {"usage": {"prompt_tokens": int, "completion_tokens": int, "total_tokens": int}}
+
+
 class OpenAICompatibleGenerative(ApiGenerative):
     #: The path after the base URL.
     endpoint: ClassVar[str] = "/v1/chat/completions"
     #: Whether `model` goes in the body (Databricks and Azure name the model by the URL).
     sends_model: ClassVar[bool] = True
+    metadata_fields = USAGE
 
     def parameters(self, settings: Mapping[str, Any]) -> dict[str, Any]:
         """The provider's sampling fields; None values are left out."""

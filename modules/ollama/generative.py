@@ -34,6 +34,8 @@ class OllamaGenerative(ApiGenerative):
         "temperature": Field(type=float, stored=False),
     }
     options = ("apiEndpoint", "model", "temperature")
+    # Beyond Weaviate (which shows no Ollama metadata): a thinking model's thinking and Ollama's counts.
+    metadata_fields = {"thinking": str, "prompt_eval_count": int, "eval_count": int, "total_duration": int}
 
     def request(self, request: GenerativeRequest, settings: Mapping[str, Any]) -> tuple[str, Any]:
         message: dict[str, Any] = {"role": "user", "content": request.prompt}

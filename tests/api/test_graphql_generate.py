@@ -149,3 +149,23 @@ def test_ten_objects_are_generated_at_once_against_a_slow_upstream(tmp_path) -> 
         f"<{i}>" for i in range(10)]
     # all ten calls were in flight together, so the page took about one call's time, not ten
     assert peak[0] == 10 and elapsed < 10 * 0.2
+
+
+def test_the_providers_metadata_is_its_own_field_as_weaviate_names_it(server) -> None:
+    usage = "openai { usage { prompt_tokens completion_tokens total_tokens } }"
+    query = ('{ Get { Book(nearVector: {vector: [1, 0]}, limit: 2) { title _additional { generate('
+             'groupedResult: {task: "t"}) { groupedResult ' + usage + ' } } } } }')
+    got = [r["_additional"]["generate"] for r in server.post("/v1/graphql", json={"query": query}).json()
+           ["data"]["Get"]["Book"]]
+    assert got[0]["openai"] == {"usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18}}
+    assert got[1] == {"groupedResult": None, "openai": None}
+
+
+def test_a_thinking_models_thinking_is_ollamas_metadata_not_the_answer(server) -> None:
+    with FakeUpstream(lambda r: Reply(200, ollama_chat(r, "the answer"))) as ollama:
+        query = ('{ Get { Book(nearVector: {vector: [1, 0]}, limit: 1) { _additional { generate('
+                 'singleResult: {prompt: "{title}", ollama: '
+                 f'{{apiEndpoint: "{ollama.url}"}}}}) {{ singleResult ollama {{ thinking eval_count }} }} }} }} }} }}')
+        [row] = server.post("/v1/graphql", json={"query": query}).json()["data"]["Get"]["Book"]
+    assert row["_additional"]["generate"] == {"singleResult": "the answer",
+                                              "ollama": {"thinking": "Let me think about it.", "eval_count": 4}}

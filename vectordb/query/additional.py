@@ -165,22 +165,30 @@ def generate(db: Database, coll: Collection, req: SearchRequest, results: list[S
         return combined, singles
 
     combined, singles = db.loop.run(run_all())
+    provider_key = getattr(module, "option_name", None) if getattr(module, "metadata_fields", None) else None
     for i, result in enumerate(results):
-        out: dict[str, Any] = {"singleResult": None, "groupedResult": None, "error": None, "debug": None,
-                               "metadata": None}
-        debug_prompt = None
-        if singles:
-            generated, out["error"] = singles[i]
-            if generated is not None:
-                out["singleResult"], out["metadata"] = generated.text, dict(generated.metadata) or None
-                debug_prompt = generated.debug_prompt
-        if combined is not None and i == 0:
-            generated, error = combined
-            out["error"] = out["error"] or error
-            if generated is not None:
-                out["groupedResult"] = generated.text
-                out["groupedMetadata"] = dict(generated.metadata) or None
-                debug_prompt = debug_prompt or generated.debug_prompt
-        if debug_prompt is not None:
-            out["debug"] = {"prompt": debug_prompt}
-        result.generate = out
+        single_out = singles[i] if singles else (None, None)
+        grouped_out = combined if combined is not None and i == 0 else (None, None)
+        result.generate = _rendered(single_out, grouped_out, provider_key)
+
+
+def _rendered(single: Outcome, grouped: Outcome, provider_key: str | None) -> dict[str, Any]:
+    """One result's `_additional.generate` as GraphQL shows it, Weaviate's way: the single result's error wins
+    over the task's, its debug prompt and metadata replace the task's on result 0. `single` and `grouped` keep
+    each part whole for the gRPC reply, which carries them apart."""
+    (one, one_error), (task, task_error) = single, grouped
+    out: dict[str, Any] = {
+        "singleResult": one.text if one else None,
+        "groupedResult": task.text if task else None,
+        "error": one_error or task_error,
+        "debug": None,
+        "single": one,
+        "grouped": task,
+    }
+    debug_prompt = (one.debug_prompt if one else None) or (task.debug_prompt if task else None)
+    if debug_prompt is not None:
+        out["debug"] = {"prompt": debug_prompt}
+    if provider_key is not None:
+        metadata = (one.metadata if one else None) or (task.metadata if task else None)
+        out[provider_key] = dict(metadata) if metadata else None
+    return out

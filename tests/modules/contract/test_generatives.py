@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from modules.base import GenerativeRequest, GenerativeResult, ModuleContext, ModuleError
+from modules.catalog import BUILTIN_MODULES
 from modules.registry import Registry
 from tests.modules.contract.calls import _run
 from tests.modules.contract.generative_cases import GENERATIVES, GenerativeCase
@@ -172,3 +173,21 @@ def test_module_facts(case: GenerativeCase) -> None:
     assert Registry.from_env({"ENABLE_API_BASED_MODULES": "true"}).is_enabled(case.module) is case.api_based
     module = registry.generative(case.module)
     assert module.api_based is case.api_based and module.capability == "generative"
+
+
+def _conforms(value: Any, shape: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(shape, Mapping):
+        return isinstance(value, Mapping) and all(k in shape and _conforms(v, shape[k]) for k, v in value.items())
+    if isinstance(shape, list):
+        return isinstance(value, list) and all(isinstance(v, shape[0]) for v in value)
+    return isinstance(value, int | float) if shape is float else isinstance(value, shape)
+
+
+def test_metadata_has_the_shape_the_module_declares(case: GenerativeCase, fake: FakeUpstream) -> None:
+    [module] = [m for m in BUILTIN_MODULES if m.name == case.module]
+    result = generate(case.module, GenerativeRequest(PROMPT), case.config(fake.url), keyed(case))
+    shape = getattr(module, "metadata_fields", {})
+    if shape:  # what GraphQL's `<provider> { ... }` field and the gRPC message are built from
+        assert _conforms(dict(result.metadata), shape), (result.metadata, shape)

@@ -27,7 +27,7 @@ from graphql import (
     validate_schema,
 )
 
-from vectordb.api.graphql import explore, inputs, resolvers, scalars
+from vectordb.api.graphql import explore, generative_outputs, inputs, resolvers, scalars
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +107,7 @@ GENERATE = GraphQLObjectType(
         "groupedResult": GraphQLField(GraphQLString),
         "error": GraphQLField(GraphQLString),
         "debug": GraphQLField(GraphQLObjectType("GenerateDebugObj", {"prompt": GraphQLField(GraphQLString)})),
+        **generative_outputs.provider_fields(),
     },
 )
 RERANK = GraphQLObjectType("RerankObj", {"score": GraphQLField(GraphQLFloat)})

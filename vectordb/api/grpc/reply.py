@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from vectordb.api.grpc import values
-from vectordb.api.grpc.pb import base_pb2, generative_pb2, search_get_pb2
+from vectordb.api.grpc import generative, values
+from vectordb.api.grpc.pb import base_pb2, search_get_pb2
 from vectordb.errors import UserError
 from vectordb.query.request import SearchResult
 from vectordb.references import parse_beacon
@@ -38,6 +38,7 @@ class ReplyBuilder:
         self.props = request.properties if request.HasField("properties") else None
         self.lookup = lookup
         self.fetch = fetch
+        self.generative = generative.Wanted(request.generative) if request.HasField("generative") else None
 
     def reply(self, results: list[SearchResult], started: float, grouped: bool) -> search_get_pb2.SearchReply:
         out = search_get_pb2.SearchReply()
@@ -49,13 +50,12 @@ class ReplyBuilder:
                 out.group_by_results.append(self._group(result))
         else:
             out.results.extend(self._result(r) for r in results)
-        combined = next((r.generate.get("groupedResult") for r in results
-                         if r.generate and r.generate.get("groupedResult") is not None), None)
-        if combined is not None:
+        combined = next((r.generate["grouped"] for r in results if r.generate and r.generate.get("grouped")), None)
+        if combined is not None and self.generative is not None:
             if grouped:
-                out.generative_grouped_result = combined
+                out.generative_grouped_result = combined.text
             else:
-                out.generative_grouped_results.values.append(generative_pb2.GenerativeReply(result=combined))
+                out.generative_grouped_results.values.append(self.generative.reply(combined, "grouped"))
         out.took = time.perf_counter() - started
         return out
 
@@ -65,9 +65,9 @@ class ReplyBuilder:
             metadata=self._metadata(result),
             properties=self._properties(result.collection, result.properties, self.props),
         )
-        single = (result.generate or {}).get("singleResult")
-        if single is not None:
-            out.generative.values.append(generative_pb2.GenerativeReply(result=single))
+        single = (result.generate or {}).get("single")
+        if single is not None and self.generative is not None:
+            out.generative.values.append(self.generative.reply(single, "single"))
         return out
 
     def _metadata(self, result: SearchResult) -> search_get_pb2.MetadataResult:
@@ -106,9 +106,9 @@ class ReplyBuilder:
         )
         for hit in group.get("hits") or []:
             out.objects.append(self._result(hit))
-        single = (leader.generate or {}).get("singleResult")
-        if single is not None:
-            out.generative.CopyFrom(generative_pb2.GenerativeReply(result=single))
+        single = (leader.generate or {}).get("single")
+        if single is not None and self.generative is not None:
+            out.generative.CopyFrom(self.generative.reply(single, "single"))
         if leader.rerank_score is not None:
             out.rerank.score = leader.rerank_score
         return out
