@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.conftest import Server, make_settings
-from tests.modules.contract.generative_cases import chat_completion, ollama_chat
+from tests.modules.contract.generative_cases import chat_completion, ollama_generate
 from tests.modules.fake_upstream import FakeUpstream, Recorded, Reply
 from vectordb.api.app import create_app
 from vectordb.database import Database
@@ -101,10 +101,10 @@ def test_images_from_blob_properties_then_literal_images(server, openai_fake) ->
 
 
 def test_another_enabled_provider_may_be_named_per_query(server) -> None:
-    with FakeUpstream(lambda r: Reply(200, ollama_chat(r, "from ollama"))) as ollama:
+    with FakeUpstream(lambda r: Reply(200, ollama_generate(r, "from ollama"))) as ollama:
         out = get(server, f'groupedResult: {{task: "t", ollama: {{apiEndpoint: "{ollama.url}", model: "qwen3"}}}}')
         assert rows(out)[0][1]["groupedResult"] == "from ollama"
-        assert ollama.requests[0].body["model"] == "qwen3" and ollama.requests[0].path == "/api/chat"
+        assert ollama.requests[0].body["model"] == "qwen3" and ollama.requests[0].path == "/api/generate"
 
 
 def test_multiple_providers_are_refused(server, openai_fake) -> None:
@@ -162,7 +162,7 @@ def test_the_providers_metadata_is_its_own_field_as_weaviate_names_it(server) ->
 
 
 def test_a_thinking_models_thinking_is_ollamas_metadata_not_the_answer(server) -> None:
-    with FakeUpstream(lambda r: Reply(200, ollama_chat(r, "the answer"))) as ollama:
+    with FakeUpstream(lambda r: Reply(200, ollama_generate(r, "the answer"))) as ollama:
         query = ('{ Get { Book(nearVector: {vector: [1, 0]}, limit: 1) { _additional { generate('
                  'singleResult: {prompt: "{title}", ollama: '
                  f'{{apiEndpoint: "{ollama.url}"}}}}) {{ singleResult ollama {{ thinking eval_count }} }} }} }} }} }}')

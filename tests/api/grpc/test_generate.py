@@ -12,7 +12,7 @@ from weaviate.classes.query import GroupBy, Rerank
 from weaviate.exceptions import WeaviateQueryError
 from weaviate.proto.v1 import generative_pb2
 
-from tests.modules.contract.generative_cases import anthropic_message, chat_completion, cohere_chat, ollama_chat
+from tests.modules.contract.generative_cases import anthropic_message, chat_completion, cohere_chat, ollama_generate
 from tests.modules.fake_upstream import FakeUpstream, Recorded, Reply
 
 SERVER_ENV = {"ENABLE_MODULES": "text2vec-openai,generative-openai,generative-ollama,reranker-dummy"}
@@ -43,7 +43,7 @@ def _echo(answer):
 @pytest.fixture(scope="module")
 def fakes():
     with (FakeUpstream(_openai) as openai, FakeUpstream(_echo(anthropic_message)) as anthropic,
-          FakeUpstream(_echo(cohere_chat)) as cohere, FakeUpstream(_echo(ollama_chat)) as ollama):
+          FakeUpstream(_echo(cohere_chat)) as cohere, FakeUpstream(_echo(ollama_generate)) as ollama):
         yield {"openai": openai, "anthropic": anthropic, "cohere": cohere, "ollama": ollama}
 
 

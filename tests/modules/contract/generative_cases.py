@@ -1,6 +1,6 @@
 """The generative modules the contract suite runs against, each with a fake speaking its provider's wire format;
 every success body is parsed with the provider's SDK type (openai ChatCompletion, anthropic Message, ollama
-ChatResponse, cohere V2ChatResponse, mistralai ChatCompletionResponse)."""
+GenerateResponse, cohere V2ChatResponse, mistralai ChatCompletionResponse)."""
 
 from __future__ import annotations
 
@@ -88,11 +88,12 @@ def anthropic_message(request: Recorded, text: str) -> dict[str, Any]:
     return body
 
 
-def ollama_chat(request: Recorded, text: str) -> dict[str, Any]:
-    body = {"model": request.body["model"], "created_at": "2026-12-02T00:00:00Z",
-            "message": {"role": "assistant", "content": text, "thinking": "Let me think about it."},
-            "done": True, "done_reason": "stop", "total_duration": 5000, "prompt_eval_count": 9, "eval_count": 4}
-    ollama.ChatResponse.model_validate(body)
+def ollama_generate(request: Recorded, text: str) -> dict[str, Any]:
+    body = {"model": request.body["model"], "created_at": "2026-12-02T00:00:00Z", "response": text,
+            "thinking": "Let me think about it.", "done": True, "done_reason": "stop", "total_duration": 5000,
+            "load_duration": 100, "prompt_eval_count": 9, "prompt_eval_duration": 300, "eval_count": 4,
+            "eval_duration": 400}
+    ollama.GenerateResponse.model_validate(body)
     return body
 
 
@@ -120,12 +121,12 @@ GENERATIVES = [
     _openai_like("generative-openai", "X-Openai-Api-Key", "OPENAI_APIKEY", "X-Openai-Baseurl", images=True),
     GenerativeCase(
         module="generative-ollama", config=lambda url: {"apiEndpoint": url},
-        prompt=lambda r: r.body["messages"][0]["content"], answer=ollama_chat,
+        prompt=lambda r: r.body["prompt"], answer=ollama_generate,
         error=lambda status, message: {"error": message},
         key_header="X-Ollama-Api-Key", key_env="OLLAMA_API_KEY", baseurl_header="X-Ollama-Baseurl",
-        key_optional=True, api_based=False, path="/api/chat",
+        key_optional=True, api_based=False, path="/api/generate",
         option=("temperature", 0.25, lambda body: body["options"]["temperature"]),
-        images=lambda r: r.body["messages"][0].get("images", []),
+        images=lambda r: r.body.get("images", []),
     ),
     GenerativeCase(
         module="generative-cohere", config=lambda url: {"baseURL": url},
