@@ -65,6 +65,11 @@ class Write:
 
 
 class Collection:
+    # Set on a tenant's store (vectordb/tenants): its tenant, and the home of the class definition its tenants
+    # share, told first of the properties auto-schema adds so that no object has one its class lacks.
+    tenant: str | None = None
+    share_schema: Callable[[dict[str, Any]], None] | None = None
+
     def __init__(self, db: Database, path: Path, class_def: dict[str, Any] | None = None) -> None:
         self.db = db
         self.path = path
@@ -336,6 +341,8 @@ class Collection:
                     self.inverted.set_schema(grown)
                 self.inverted.write(txn, changes)
 
+            if grown is not None and self.share_schema is not None:
+                self.share_schema(grown)
             try:
                 self.kv.write(run)
             except BaseException:

@@ -7,7 +7,8 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -24,7 +25,10 @@ from vectordb.ingest import ClassDraft, Ingest, parse_id
 from vectordb.loop import LoopThread
 from vectordb.references import reference_targets
 from vectordb.render import object_json
-from vectordb.tenancy import check_tenant
+from vectordb.tenancy import check_tenant, tenant_store, without_tenant
+from vectordb.tenants.collection import TenantedCollection, is_multi_tenant, is_tenanted_dir
+from vectordb.tenants.status import parse_names, parse_tenants
+from vectordb.tenants.stores import OpenStores, store_limit
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +43,7 @@ def capitalize_class(name: str) -> str:
 
 P = ParamSpec("P")
 R = TypeVar("R")
+C = TypeVar("C", Collection, TenantedCollection)
 
 
 def _writes(fn: Callable[P, R]) -> Callable[P, R]:
@@ -70,17 +75,25 @@ class Database:
         self.collections_dir = self.path / "collections"
         self.schema_lock = threading.RLock()
         self.schema_version = 0
+        # Single-tenant collections; multi-tenant classes are in `tenanted`, their tenants' open stores in
+        # `tenant_stores`, so that code reaching a collection without naming a tenant gets Weaviate's error.
         self.collections: dict[str, Collection] = {}
+        self.tenanted: dict[str, TenantedCollection] = {}
+        self.tenant_stores = OpenStores(store_limit(self.settings.tenant_stores_open))
         try:
             self.collections_dir.mkdir(parents=True, exist_ok=True)
             for child in sorted(self.collections_dir.iterdir()):
                 if child.is_dir():
                     coll = self._open_collection(child)
-                    if coll is not None:
+                    if isinstance(coll, TenantedCollection):
+                        self.tenanted[coll.name] = coll
+                    elif coll is not None:
                         self.collections[coll.name] = coll
         except BaseException:
             for coll in self.collections.values():
                 coll.close(snapshot=False)
+            for mt in self.tenanted.values():
+                mt.close()
             self._dir_lock.release()
             raise
         self.loop = LoopThread()
@@ -89,14 +102,14 @@ class Database:
         self._snapshotter.start()
         self.ready = True
 
-    def _open_collection(self, path: Path) -> Collection | None:
+    def _open_collection(self, path: Path) -> Collection | TenantedCollection | None:
         """Open a stored collection; clear what an interrupted creation or deletion left (None then)."""
         if path.name.startswith(HIDDEN):
             log.warning("removing %s, left by a collection creation or deletion that was interrupted", path)
             shutil.rmtree(path)
             return None
         try:
-            return Collection(self, path)
+            return TenantedCollection(self, path) if is_tenanted_dir(path) else Collection(self, path)
         except MissingSchema as exc:
             if exc.objects:
                 raise
@@ -118,6 +131,7 @@ class Database:
                     log.warning("snapshot of %s failed, the change log still covers it: %s", coll.name, exc)
                 except Exception:
                     log.exception("snapshot of %s failed; the change log still covers it", coll.name)
+            self.tenant_stores.snapshot(interval)
 
     def close(self) -> None:
         self.ready = False
@@ -132,6 +146,10 @@ class Database:
                                   coll.name)
                     coll.close(snapshot=False)
             self.collections.clear()
+            self.tenant_stores.close()
+            for mt in self.tenanted.values():
+                mt.close()
+            self.tenanted.clear()
         self.loop.close()
         self._dir_lock.release()
 
@@ -143,16 +161,51 @@ class Database:
 
     # schema ----------------------------------------------------------------------------------------
     def collection(self, name: str) -> Collection:
+        """A single-tenant collection; a multi-tenant class is reached through `shard` with its tenant."""
         coll = self.collections.get(capitalize_class(name))
         if coll is None:
+            if capitalize_class(name) in self.tenanted:
+                raise without_tenant(capitalize_class(name))
             raise NotFound(f"collection {capitalize_class(name)} not found")
         return coll
 
+    def _class(self, name: str) -> Collection | TenantedCollection:
+        found = self.collections.get(capitalize_class(name)) or self.tenanted.get(capitalize_class(name))
+        if found is None:
+            raise NotFound(f"collection {capitalize_class(name)} not found")
+        return found
+
+    def class_def(self, name: str) -> dict[str, Any]:
+        return self._class(name).class_def
+
+    def is_multi_tenant(self, name: str) -> bool:
+        return capitalize_class(name) in self.tenanted
+
     def has_collection(self, name: str) -> bool:
-        return capitalize_class(name) in self.collections
+        return capitalize_class(name) in self.collections or capitalize_class(name) in self.tenanted
 
     def schema(self) -> list[dict[str, Any]]:
-        return [coll.class_def for coll in self.collections.values()]
+        return [c.class_def for c in self.collections.values()] + [c.class_def for c in self.tenanted.values()]
+
+    @contextmanager
+    def shard(self, class_name: str, tenant: Any, *, create: bool = False) -> Iterator[Collection]:
+        """The store a request names: a single-tenant collection, or a tenant's store (leased for the block).
+        create: the request inserts objects (autoTenantCreation applies)."""
+        mt = self.tenanted.get(capitalize_class(class_name))
+        if mt is None:
+            coll = self.collection(class_name)
+            check_tenant(coll.name, tenant)
+            yield coll
+            return
+        with tenant_store(mt, tenant, create=create) as store:
+            yield store
+
+    def tenanted_class(self, name: str) -> TenantedCollection:
+        """A class's tenant list; Weaviate's 422 for a class without multi-tenancy."""
+        found = self._class(name)
+        if not isinstance(found, TenantedCollection):
+            raise UserError(f'multi-tenancy is not enabled for class "{found.name}"')
+        return found
 
     @_writes
     def create_collection(self, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -164,26 +217,28 @@ class Database:
                             f"{len(class_def['vectorConfig'])}")
         with self.schema_lock:
             name = class_def["class"]
-            if any(existing.lower() == name.lower() for existing in self.collections):
+            if any(existing.lower() == name.lower() for existing in (*self.collections, *self.tenanted)):
                 raise UserError(f"class name {name!r} already exists")
             self._check_references(class_def)
-            coll = self._make_collection(class_def)
-            self.collections[name] = coll
+            if is_multi_tenant(class_def):
+                self.tenanted[name] = self._make_collection(class_def, TenantedCollection)
+            else:
+                self.collections[name] = self._make_collection(class_def, Collection)
             self.schema_version += 1
             return class_def
 
-    def _make_collection(self, class_def: dict[str, Any]) -> Collection:
+    def _make_collection(self, class_def: dict[str, Any], kind: Callable[..., C]) -> C:
         """Build the collection out of sight and rename it into place: a crash leaves all of it or none."""
         final = self.collections_dir / class_def["class"]
         staging = hidden_sibling(final, "new")
         try:
-            Collection(self, staging, class_def).close(snapshot=False)
+            kind(self, staging, class_def).close(snapshot=False)
             os.rename(staging, final)
             fsync_dir(self.collections_dir)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        return Collection(self, final)
+        return kind(self, final)
 
     def _check_references(self, class_def: dict[str, Any]) -> None:
         for prop in class_def.get("properties") or []:
@@ -196,7 +251,7 @@ class Database:
     @_writes
     def delete_collection(self, name: str) -> None:
         with self.schema_lock:
-            coll = self.collections.pop(capitalize_class(name), None)
+            coll = self.collections.pop(capitalize_class(name), None) or self.tenanted.pop(capitalize_class(name), None)
             if coll is not None:
                 coll.destroy()
                 self.schema_version += 1
@@ -204,7 +259,7 @@ class Database:
     @_writes
     def update_collection(self, name: str, body: Mapping[str, Any]) -> dict[str, Any]:
         with self.schema_lock:
-            coll = self.collection(name)
+            coll = self._class(name)
             if not isinstance(body, Mapping):
                 raise UserError("the class definition must be a JSON object")
             new_def = schema.update_class(coll.class_def, dict(body))
@@ -215,7 +270,7 @@ class Database:
     @_writes
     def add_property(self, name: str, prop: Mapping[str, Any]) -> dict[str, Any]:
         with self.schema_lock:
-            coll = self.collection(name)
+            coll = self._class(name)
             if not isinstance(prop, Mapping):
                 raise UserError("the property definition must be a JSON object")
             new_def = schema.add_property(coll.class_def, dict(prop), modules=self.modules)
@@ -281,30 +336,37 @@ class Database:
     # objects ---------------------------------------------------------------------------------------
     @_writes
     def insert_object(self, body: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> dict[str, Any]:
-        write = self._write_one(self._collection_for_write(body.get("class")), body, "create", headers)
+        given = body.get("class")
+        if isinstance(given, str) and capitalize_class(given) in self.tenanted:
+            with self.shard(given, body.get("tenant"), create=True) as store:
+                return self._written_json(store, self._write_one(store, body, "create", headers))
+        write = self._write_one(self._collection_for_write(given), body, "create", headers)
         return self._written_json(self.collection(body["class"]), write)
 
     def validate_object(self, body: Mapping[str, Any]) -> None:
-        coll = self.collection(body.get("class") or "")
+        class_def = self.class_def(body.get("class") or "")
         parse_id(body.get("id"))
-        check_tenant(coll.name, body.get("tenant"))
-        schema.validate_properties(coll.class_def, dict(body.get("properties") or {}), autoschema=False)
+        if body["class"] and capitalize_class(body["class"]) in self.tenanted:
+            with self.shard(body["class"], body.get("tenant")):
+                pass
+        else:
+            check_tenant(class_def["class"], body.get("tenant"))
+        schema.validate_properties(class_def, dict(body.get("properties") or {}), autoschema=False)
 
     @_writes
     def replace_object(
         self, class_name: str, object_id: str, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
     ) -> dict[str, Any]:
-        coll = self.collection(class_name)
-        body = {**body, "id": object_id}
-        write = self._write_one(coll, body, "replace", headers)
-        return self._written_json(coll, write)
+        with self.shard(class_name, body.get("tenant")) as coll:
+            write = self._write_one(coll, {**body, "id": object_id}, "replace", headers)
+            return self._written_json(coll, write)
 
     @_writes
     def merge_object(
         self, class_name: str, object_id: str, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
     ) -> None:
-        coll = self.collection(class_name)
-        self._write_one(coll, {**body, "id": object_id}, "merge", headers)
+        with self.shard(class_name, body.get("tenant")) as coll:
+            self._write_one(coll, {**body, "id": object_id}, "merge", headers)
 
     def _write_one(
         self, coll: Collection | ClassDraft, body: Mapping[str, Any], mode: str, headers: Mapping[str, str] | None
@@ -321,7 +383,14 @@ class Database:
         found = coll.get_with_vectors(write.id)
         if found is None:
             raise NotFound(f"object {write.id} was deleted while being written")
-        return object_json(*found)
+        return self._object_json(coll, *found)
+
+    @staticmethod
+    def _object_json(coll: Collection, obj: dict[str, Any], vectors: dict[str, Any] | None) -> dict[str, Any]:
+        out = object_json(obj, vectors)
+        if coll.tenant is not None:
+            out["tenant"] = coll.tenant
+        return out
 
     @_writes
     def batch_objects(
@@ -329,13 +398,18 @@ class Database:
     ) -> list[dict[str, Any]]:
         """Upsert many objects; returns one result per input, in order: {"id", "error"?, "object"?}."""
         results: list[dict[str, Any]] = [{} for _ in bodies]
-        by_class: dict[str, list[int]] = {}
+        # (class, tenant) -> positions; the tenant is None for a single-tenant class
+        groups: dict[tuple[str, Any], list[int]] = {}
         targets: dict[str, Collection | ClassDraft] = {}
         for i, body in enumerate(bodies):
             if not isinstance(body, Mapping):
                 results[i] = {"error": "each object must be a JSON object"}
                 continue
             given = body.get("class")
+            if isinstance(given, str) and capitalize_class(given) in self.tenanted:
+                tenant = body.get("tenant")
+                groups.setdefault((capitalize_class(given), tenant if isinstance(tenant, str) else None), []).append(i)
+                continue
             try:
                 # One draft per new class and batch, so all its objects share the class that auto-schema grows.
                 known = targets.get(capitalize_class(given)) if isinstance(given, str) and given else None
@@ -344,34 +418,61 @@ class Database:
                 results[i] = {"error": exc.message}
                 continue
             targets[coll.name] = coll
-            by_class.setdefault(coll.name, []).append(i)
-        for name, positions in by_class.items():
-            coll = targets[name]
-            writes = Ingest(self, coll, headers).prepare([bodies[i] for i in positions], mode="upsert")
-            self._commit(coll, writes, "upsert")
-            for i, w in zip(positions, writes, strict=True):
-                results[i] = {"id": w.id, "class": name, "error": w.error, "properties": w.properties,
-                              "stored": w.stored}
+            groups.setdefault((coll.name, None), []).append(i)
+        for (name, tenant), positions in groups.items():
+            if name in targets:
+                self._batch_into(targets[name], bodies, positions, results, headers)
+                continue
+            try:
+                with self.shard(name, tenant, create=True) as store:
+                    self._batch_into(store, bodies, positions, results, headers)
+            except UserError as exc:
+                for i in positions:
+                    results[i] = {"id": bodies[i].get("id"), "class": name, "error": exc.message}
         return results
 
+    def _batch_into(self, coll: Collection | ClassDraft, bodies: list[Mapping[str, Any]], positions: list[int],
+                    results: list[dict[str, Any]], headers: Mapping[str, str] | None) -> None:
+        writes = Ingest(self, coll, headers).prepare([bodies[i] for i in positions], mode="upsert")
+        self._commit(coll, writes, "upsert")
+        for i, w in zip(positions, writes, strict=True):
+            results[i] = {"id": w.id, "class": coll.name, "error": w.error, "properties": w.properties,
+                          "stored": w.stored}
+            if isinstance(coll, Collection) and coll.tenant is not None:
+                results[i]["tenant"] = coll.tenant
+
     def get_object(
-        self, class_name: str | None, object_id: str, *, include_vector: bool = False
+        self, class_name: str | None, object_id: str, *, include_vector: bool = False, tenant: str | None = None
     ) -> dict[str, Any] | None:
         object_id = parse_id(object_id) if object_id else object_id
-        candidates = [self.collection(class_name)] if class_name else list(self.collections.values())
-        for coll in candidates:
-            found = coll.get_with_vectors(object_id)
+        if class_name:
+            with self.shard(class_name, tenant) as coll:
+                return self._get_in(coll, object_id, include_vector)
+        if tenant:
+            raise UserError("invalid param 'tenant': a tenant needs the object's class in the path")
+        for coll in list(self.collections.values()):
+            found = self._get_in(coll, object_id, include_vector)
             if found is not None:
-                obj, vectors = found
-                return object_json(obj, vectors if include_vector else None)
+                return found
         return None
 
+    def _get_in(self, coll: Collection, object_id: str, include_vector: bool) -> dict[str, Any] | None:
+        found = coll.get_with_vectors(object_id)
+        if found is None:
+            return None
+        obj, vectors = found
+        return self._object_json(coll, obj, vectors if include_vector else None)
+
     @_writes
-    def delete_object(self, class_name: str | None, object_id: str) -> bool:
+    def delete_object(self, class_name: str | None, object_id: str, *, tenant: str | None = None) -> bool:
         object_id = parse_id(object_id)
-        candidates = [self.collection(class_name)] if class_name else list(self.collections.values())
+        if class_name:
+            with self.shard(class_name, tenant) as coll:
+                return bool(coll.delete([object_id]))
+        if tenant:
+            raise UserError("invalid param 'tenant': a tenant needs the object's class in the path")
         deleted = False
-        for coll in candidates:
+        for coll in list(self.collections.values()):
             deleted = bool(coll.delete([object_id])) or deleted
         return deleted
 
@@ -384,9 +485,21 @@ class Database:
         after: str | None = None,
         sort: list[dict[str, Any]] | None = None,
         include_vector: bool = False,
+        tenant: str | None = None,
     ) -> dict[str, Any]:
         from vectordb.query.listing import list_objects
 
+        if class_name and capitalize_class(class_name) in self.tenanted:
+            with self.shard(class_name, tenant) as store:
+                listed = list_objects(self, store.name, limit=limit, offset=offset, after=after, sort=sort or [],
+                                      include_vector=include_vector, colls=[store])
+            for obj in listed["objects"]:
+                obj["tenant"] = store.tenant
+            return listed
+        if tenant:
+            if not class_name:
+                raise UserError("invalid param 'tenant': a tenant needs the 'class' parameter")
+            check_tenant(capitalize_class(class_name), tenant)
         return list_objects(
             self, class_name, limit=limit, offset=offset, after=after, sort=sort or [],
             include_vector=include_vector,
@@ -394,9 +507,14 @@ class Database:
 
     @_writes
     def batch_delete(
-        self, class_name: str, where: Mapping[str, Any], *, dry_run: bool = False, verbose: bool = False
+        self, class_name: str, where: Mapping[str, Any], *, dry_run: bool = False, verbose: bool = False,
+        tenant: str | None = None,
     ) -> dict[str, Any]:
-        coll = self.collection(class_name)
+        with self.shard(class_name, tenant) as coll:
+            return self._batch_delete(coll, where, dry_run=dry_run, verbose=verbose)
+
+    def _batch_delete(self, coll: Collection, where: Mapping[str, Any], *, dry_run: bool, verbose: bool
+                      ) -> dict[str, Any]:
         if not isinstance(where, Mapping):
             raise UserError("invalid param 'match.where': a where filter is required")
         ids = sorted(coll.uuids_matching(dict(where)))
@@ -428,13 +546,34 @@ class Database:
     # references ------------------------------------------------------------------------------------
     @_writes
     def reference_add(self, class_name: str, object_id: str, prop: str, beacon: Mapping[str, Any] | None,
-                      *, replace_all: list[Mapping[str, Any]] | None = None, remove: bool = False) -> None:
+                      *, replace_all: list[Mapping[str, Any]] | None = None, remove: bool = False,
+                      tenant: str | None = None) -> None:
         from vectordb.references import change_reference
 
-        change_reference(self, class_name, object_id, prop, beacon, replace_all=replace_all, remove=remove)
+        change_reference(self, class_name, object_id, prop, beacon, replace_all=replace_all, remove=remove,
+                         tenant=tenant)
 
     def resolve_reference_filter(self, class_name: str, where: dict[str, Any]) -> set[str]:
         return self.collection(class_name).uuids_matching(where)
+
+    # tenants ---------------------------------------------------------------------------------------
+    def tenants(self, class_name: str, names: list[str] | None = None) -> list[dict[str, str]]:
+        return self.tenanted_class(class_name).tenants(names)
+
+    @_writes
+    def add_tenants(self, class_name: str, body: Any) -> list[dict[str, str]]:
+        mt = self.tenanted_class(class_name)
+        return mt.add(parse_tenants(body, adding=True))
+
+    @_writes
+    def update_tenants(self, class_name: str, body: Any) -> list[dict[str, str]]:
+        mt = self.tenanted_class(class_name)
+        return mt.update(parse_tenants(body, adding=False))
+
+    @_writes
+    def delete_tenants(self, class_name: str, body: Any) -> None:
+        mt = self.tenanted_class(class_name)
+        mt.delete(parse_names(body))
 
     # queries ---------------------------------------------------------------------------------------
     def search(self, request: Any) -> list[Any]:

@@ -107,6 +107,8 @@ class ClassDraft:
 
     body: dict[str, Any]
     class_def: dict[str, Any]
+    # auto-schema makes single-tenant classes only
+    tenant = None
 
     @property
     def name(self) -> str:
@@ -153,7 +155,7 @@ class Ingest:
         write = Write(position=position, id="", properties={})
         try:
             write.id = parse_id(body.get("id"))
-            check_tenant(self.coll.name, body.get("tenant"))
+            check_tenant(self.coll.name, body.get("tenant"), self.coll.tenant)
             props = body.get("properties")
             if props is None:
                 props = {}

@@ -10,6 +10,7 @@ from vectordb.errors import NotFound, UserError
 from vectordb.render import beacon as make_beacon
 
 if TYPE_CHECKING:
+    from vectordb.collection import Collection
     from vectordb.database import Database
 
 _BEACON = re.compile(
@@ -40,9 +41,15 @@ def change_reference(
     *,
     replace_all: list[Mapping[str, Any]] | None = None,
     remove: bool = False,
+    tenant: str | None = None,
 ) -> None:
     """Add one reference (or remove it, or replace the whole list) on an object's reference property."""
-    coll = db.collection(class_name)
+    with db.shard(class_name, tenant) as coll:
+        _change(db, coll, object_id, prop, ref, replace_all, remove)
+
+
+def _change(db: Database, coll: Collection, object_id: str, prop: str, ref: Mapping[str, Any] | None,
+            replace_all: list[Mapping[str, Any]] | None, remove: bool) -> None:
     prop_def = next((p for p in coll.class_def.get("properties") or [] if p["name"] == prop), None)
     if prop_def is None or not reference_targets(prop_def):
         raise UserError(f"property '{prop}' of class {coll.name} is not a cross-reference property")
@@ -60,7 +67,13 @@ def change_reference(
             target_cls, target_id, _ = parse_beacon((ref or {}).get("beacon"))
             targets = reference_targets(prop_def)
             target_cls = target_cls or (targets[0] if len(targets) == 1 else None)
-            if target_cls is None or db.get_object(target_cls, target_id) is None:
+            if target_cls is None or not _target_exists(db, coll, target_cls, target_id):
                 raise UserError(f"reference target {ref!r} does not exist")
             current.append({"beacon": make_beacon(target_cls, target_id)})
-        db.merge_object(coll.name, obj["id"], {"properties": {prop: current}})
+        db.merge_object(coll.name, obj["id"], {"properties": {prop: current}, "tenant": coll.tenant})
+
+
+def _target_exists(db: Database, coll: Collection, target_cls: str, target_id: str) -> bool:
+    """A reference from a tenant points into the same tenant of a multi-tenant class."""
+    tenant = coll.tenant if target_cls in db.tenanted else None
+    return db.get_object(target_cls, target_id, tenant=tenant) is not None

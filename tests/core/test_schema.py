@@ -836,7 +836,8 @@ def test_invalid_inverted_index_settings_are_refused(config, fragment):
 
 
 def test_single_node_limits_are_refused_clearly():
-    refused({"class": "A", "multiTenancyConfig": {"enabled": True}}, "multi-tenancy is not supported")
+    refused({"class": "A", "multiTenancyConfig": {"enabled": True}, "shardingConfig": {"desiredCount": 1}},
+            "cannot have both shardingConfig and multiTenancyConfig")
     refused({"class": "A", "replicationConfig": {"factor": 3}}, "factor must be 1")
     refused({"class": "A", "shardingConfig": {"desiredCount": 2}}, "desiredCount 2 is not supported")
     refused({"class": "A", "replicationConfig": {"deletionStrategy": "Coin"}}, "deletionStrategy 'Coin'")

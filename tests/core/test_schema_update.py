@@ -223,7 +223,8 @@ def test_replication_sharding_and_multi_tenancy_rules():
         legacy(), lambda b: b["shardingConfig"].update(virtualPerPhysical=64), "virtual shards per physical"
     )
     refused(
-        legacy(), lambda b: b["multiTenancyConfig"].update(enabled=True), "multi-tenancy is not supported"
+        legacy(), lambda b: b["multiTenancyConfig"].update(enabled=True),
+        "enabling multi-tenancy for an existing class is not supported"
     )
     # Derived counts echoed back by a client do not matter.
     assert (

@@ -20,11 +20,10 @@ from vectordb.api.models.batch import (
     ObjectsGetResponse,
 )
 from vectordb.api.openapi import BODY_ERRORS, doc
-from vectordb.database import Database, capitalize_class
+from vectordb.database import Database
 from vectordb.errors import UserError
 from vectordb.references import parse_beacon
 from vectordb.schema import MAX_NESTING_DEPTH, nesting_depth
-from vectordb.tenancy import check_tenant
 
 router = APIRouter()
 
@@ -79,9 +78,9 @@ async def batch_delete(request: Request) -> Response:
     dry_run = bool(body.get("dryRun", False))
     if not match.get("class") or not isinstance(match["class"], str):
         raise UserError("invalid param 'match.class': a class name is required")
-    check_tenant(capitalize_class(match["class"]), request.query_params.get("tenant"))
     results = await run_in_threadpool(
-        db.batch_delete, match["class"], match.get("where"), dry_run=dry_run, verbose=output == "verbose"
+        db.batch_delete, match["class"], match.get("where"), dry_run=dry_run, verbose=output == "verbose",
+        tenant=request.query_params.get("tenant") or None,
     )
     return JSON({"match": match, "output": output, "dryRun": dry_run,
                  "deletionTimeUnixMilli": body.get("deletionTimeUnixMilli"), "results": results})
@@ -94,8 +93,7 @@ def _one_reference(db: Database, ref: Any) -> None:
     cls, object_id, prop = parse_beacon(ref.get("from"))
     if cls is None or prop is None:
         raise UserError(f"invalid 'from' {ref.get('from')!r}: expected weaviate://localhost/<Class>/<uuid>/<property>")
-    check_tenant(capitalize_class(cls), ref.get("tenant"))
-    db.reference_add(cls, object_id, prop, {"beacon": ref.get("to")})
+    db.reference_add(cls, object_id, prop, {"beacon": ref.get("to")}, tenant=ref.get("tenant") or None)
 
 
 @router.post("/v1/batch/references", **doc(body=list[BatchReference], ok=list[BatchReferenceResponse],

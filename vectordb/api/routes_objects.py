@@ -14,10 +14,8 @@ from vectordb.api.errors import JSON
 from vectordb.api.models.objects import Object, ObjectsListResponse, SingleRef
 from vectordb.api.openapi import BODY_ERRORS, doc, query_parameter
 from vectordb.api.query_runner import run_query
-from vectordb.database import capitalize_class
 from vectordb.errors import BadRequest, UserError
 from vectordb.ingest import parse_id
-from vectordb.tenancy import check_tenant
 
 router = APIRouter()
 
@@ -66,12 +64,8 @@ def _int_param(name: str, raw: str | None) -> int | None:
         raise UserError(f"invalid param '{name}': {raw!r} is not an integer", 400) from None
 
 
-def _refuse_tenant(request: Request, class_name: str | None) -> None:
-    """A ?tenant= names a tenant, and no collection here has multi-tenancy (Weaviate's 422)."""
-    tenant = request.query_params.get("tenant")
-    if tenant and not class_name:
-        raise UserError("invalid param 'tenant': no collection has multi-tenancy enabled")
-    check_tenant(capitalize_class(class_name or ""), tenant)
+def _tenant(request: Request) -> str | None:
+    return request.query_params.get("tenant") or None
 
 
 async def _object_body(request: Request) -> dict[str, Any]:
@@ -110,7 +104,6 @@ async def list_objects(
 ) -> Response:
     db = get_db(request)
     class_name = request.query_params.get("class") or None
-    _refuse_tenant(request, class_name)
     result = await run_query(
         request,
         db.list_objects,
@@ -120,28 +113,27 @@ async def list_objects(
         after=parse_id(after) if after else None,
         sort=_sort_param(sort, order),
         include_vector=_includes_vector(include),
+        tenant=_tenant(request),
     )
     return JSON(result)
 
 
 async def _get(request: Request, class_name: str | None, object_id: str, include: str | None) -> Response:
     db = get_db(request)
-    _refuse_tenant(request, class_name)
     found = await run_in_threadpool(
-        db.get_object, class_name, object_id, include_vector=_includes_vector(include)
+        db.get_object, class_name, object_id, include_vector=_includes_vector(include), tenant=_tenant(request)
     )
     return Response(status_code=404) if found is None else JSON(found)
 
 
 async def _head(request: Request, class_name: str | None, object_id: str) -> Response:
-    _refuse_tenant(request, class_name)
-    found = await run_in_threadpool(get_db(request).get_object, class_name, object_id)
+    found = await run_in_threadpool(get_db(request).get_object, class_name, object_id, tenant=_tenant(request))
     return Response(status_code=404 if found is None else 204)
 
 
 async def _delete(request: Request, class_name: str | None, object_id: str) -> Response:
-    _refuse_tenant(request, class_name)
-    deleted = await run_in_threadpool(get_db(request).delete_object, class_name, object_id)
+    deleted = await run_in_threadpool(get_db(request).delete_object, class_name, object_id,
+                                      tenant=_tenant(request))
     return Response(status_code=204 if deleted else 404)
 
 
@@ -159,6 +151,11 @@ def _class_of(body: dict[str, Any], class_name: str | None, db: Any, object_id: 
     return found["class"]
 
 
+def _with_tenant(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+    """PUT and PATCH carry the tenant in the body; a ?tenant= is taken when the body names none."""
+    return {**body, "tenant": body["tenant"]} if body.get("tenant") else {**body, "tenant": _tenant(request)}
+
+
 async def _put(request: Request, class_name: str | None, object_id: str) -> Response:
     db = get_db(request)
     body = await _object_body(request)
@@ -166,7 +163,7 @@ async def _put(request: Request, class_name: str | None, object_id: str) -> Resp
     if body.get("id") and parse_id(body["id"]) != object_id:
         raise UserError(f"invalid object: id '{body['id']}' in the body does not match '{object_id}' in the path")
     cls = _class_of(body, class_name, db, object_id)
-    _refuse_tenant(request, cls)
+    body = _with_tenant(request, body)
     return JSON(await run_in_threadpool(db.replace_object, cls, object_id, body, module_headers(request)))
 
 
@@ -175,7 +172,7 @@ async def _patch(request: Request, class_name: str | None, object_id: str) -> Re
     body = await _object_body(request)
     object_id = parse_id(object_id)
     cls = _class_of(body, class_name, db, object_id)
-    _refuse_tenant(request, cls)
+    body = _with_tenant(request, body)
     await run_in_threadpool(db.merge_object, cls, object_id, body, module_headers(request))
     return Response(status_code=204)
 
@@ -244,15 +241,16 @@ async def _reference(request: Request, class_name: str | None, object_id: str, p
         if found is None:
             raise UserError(f"no object with id '{object_id}'", 404)
         class_name = found["class"]
-    _refuse_tenant(request, class_name)
     if how == "replace":
         if not isinstance(body, list):
             raise UserError("the body must be a list of references ({\"beacon\": ...})")
-        await run_in_threadpool(db.reference_add, class_name, object_id, prop, None, replace_all=body)
+        await run_in_threadpool(db.reference_add, class_name, object_id, prop, None, replace_all=body,
+                                tenant=_tenant(request))
         return Response(status_code=200)
     if not isinstance(body, dict):
         raise UserError("the body must be a reference object ({\"beacon\": ...})")
-    await run_in_threadpool(db.reference_add, class_name, object_id, prop, body, remove=how == "delete")
+    await run_in_threadpool(db.reference_add, class_name, object_id, prop, body, remove=how == "delete",
+                            tenant=_tenant(request))
     return Response(status_code=204 if how == "delete" else 200)
 
 

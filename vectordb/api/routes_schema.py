@@ -34,7 +34,7 @@ async def get_class(request: Request, class_name: str) -> Response:
     db = get_db(request)
     if not db.has_collection(class_name):
         return Response(status_code=404)
-    return JSON(db.collection(class_name).class_def)
+    return JSON(db.class_def(class_name))
 
 
 @router.put("/v1/schema/{class_name}", **doc(body=Class, ok=Class, ok_text="updated", errors=(*BODY_ERRORS, 404)))

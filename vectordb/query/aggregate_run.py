@@ -10,17 +10,20 @@ from vectordb.query.get import hybrid_alpha, hybrid_hits, vector_hits
 from vectordb.query.request import AggregateRequest
 from vectordb.query.vectors import query_vector_for
 from vectordb.spaces import resolve_target
-from vectordb.tenancy import check_tenant
 
 if TYPE_CHECKING:
+    from vectordb.collection import Collection
     from vectordb.database import Database
 
 _SEARCHES = ("near_vector", "near_object", "near_text", "hybrid")
 
 
 def run_aggregate(db: Database, req: AggregateRequest) -> list[dict[str, Any]]:
-    coll = db.collection(req.collection)
-    check_tenant(coll.name, req.tenant)
+    with db.shard(req.collection, req.tenant) as coll:
+        return _run_aggregate(db, coll, req)
+
+
+def _run_aggregate(db: Database, coll: Collection, req: AggregateRequest) -> list[dict[str, Any]]:
     searches = [name for name in _SEARCHES if getattr(req, name) is not None]
     if len(searches) > 1:
         raise UserError(f"only one search operator per aggregation is allowed, got {', '.join(searches)}")

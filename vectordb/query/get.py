@@ -28,7 +28,6 @@ from vectordb.query.request import SearchRequest, SearchResult
 from vectordb.query.targets import multi_target_hits
 from vectordb.query.vectors import query_vector_for
 from vectordb.spaces import VectorSpace, resolve_target
-from vectordb.tenancy import check_tenant
 
 if TYPE_CHECKING:
     from storage.hnsw import VectorIndex
@@ -63,8 +62,11 @@ def parse_boosts(properties: list[str] | None) -> list[tuple[str, float]] | None
 
 
 def run_get(db: Database, req: SearchRequest) -> list[SearchResult]:
-    coll = db.collection(req.collection)
-    check_tenant(coll.name, req.tenant)
+    with db.shard(req.collection, req.tenant) as coll:
+        return _run_get(db, coll, req)
+
+
+def _run_get(db: Database, coll: Collection, req: SearchRequest) -> list[SearchResult]:
     searches = [name for name in _SEARCHES if getattr(req, name) is not None]
     if len(searches) > 1:
         raise UserError(f"only one search operator per query is allowed, got {', '.join(searches)}")

@@ -10,6 +10,7 @@ from vectordb.query.deadline import check_deadline
 from vectordb.render import object_json
 
 if TYPE_CHECKING:
+    from vectordb.collection import Collection
     from vectordb.database import Database
 
 
@@ -22,7 +23,9 @@ def list_objects(
     after: str | None,
     sort: list[dict[str, Any]],
     include_vector: bool,
+    colls: list[Collection] | None = None,
 ) -> dict[str, Any]:
+    """colls: the stores to list (a tenant's), instead of those `class_name` names."""
     limit = db.settings.query_defaults_limit if limit is None else limit
     if limit < 0 or offset < 0:
         raise UserError("invalid param: limit and offset must not be negative")
@@ -36,7 +39,8 @@ def list_objects(
             f"invalid param: offset+limit ({offset + limit}) is above QUERY_MAXIMUM_RESULTS "
             f"({db.settings.query_maximum_results})"
         )
-    colls = [db.collection(class_name)] if class_name else list(db.collections.values())
+    if colls is None:
+        colls = [db.collection(class_name)] if class_name else list(db.collections.values())
     out: list[dict[str, Any]] = []
     for coll in colls:
         with coll.reading() as txn:

@@ -45,7 +45,8 @@ def _object_vector(db: Database, coll: Collection, space: VectorSpace, ref: Mapp
         target_cls = cls or coll.name
     if not object_id:
         raise UserError("nearObject: 'id' or 'beacon' is required")
-    source = db.collection(target_cls)
+    # A tenant's query finds the object in its own store.
+    source = coll if target_cls == coll.name else db.collection(target_cls)
     try:
         uuidlib.UUID(str(object_id))
     except ValueError:

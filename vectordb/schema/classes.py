@@ -23,6 +23,7 @@ from vectordb.schema._common import (
     upper_first,
 )
 from vectordb.schema.index_config import (
+    TENANT_SHARDING,
     normalize_index_type,
     normalize_inverted,
     normalize_multi_tenancy,
@@ -274,7 +275,12 @@ def normalize_class(body: Any, *, modules: ModuleCatalog, settings: Settings) ->
     out["invertedIndexConfig"] = normalize_inverted(body.get("invertedIndexConfig"), where)
     out["multiTenancyConfig"] = normalize_multi_tenancy(body.get("multiTenancyConfig"), where)
     out["replicationConfig"] = normalize_replication(body.get("replicationConfig"), where)
-    out["shardingConfig"] = normalize_sharding(body.get("shardingConfig"), where)
+    if out["multiTenancyConfig"]["enabled"]:
+        if body.get("shardingConfig") is not None:
+            raise fail(f"{where}: cannot have both shardingConfig and multiTenancyConfig")
+        out["shardingConfig"] = dict(TENANT_SHARDING)
+    else:
+        out["shardingConfig"] = normalize_sharding(body.get("shardingConfig"), where)
     _reject_object_ttl(body.get("objectTtlConfig"), where)
 
     raw_props = body.get("properties")

@@ -274,11 +274,12 @@ def normalize_multi_tenancy(raw: Any, where: str) -> dict:
         "autoTenantCreation": opt_bool(cfg, "autoTenantCreation", False, w),
         "autoTenantActivation": opt_bool(cfg, "autoTenantActivation", False, w),
     }
-    if out["enabled"]:
-        raise fail(
-            f"{w}: multi-tenancy is not supported by this server yet; create the collection without it"
-        )
     return out
+
+
+# What Weaviate shows as the sharding of a multi-tenant class: each tenant is a shard, made when it is added.
+TENANT_SHARDING = {"virtualPerPhysical": 0, "desiredCount": 0, "actualCount": 0, "desiredVirtualCount": 0,
+                   "actualVirtualCount": 0, "key": "", "strategy": "", "function": ""}
 
 
 def normalize_replication(raw: Any, where: str) -> dict:

@@ -307,13 +307,19 @@ def update_class(old: Mapping[str, Any], new: Any, *, modules: ModuleCatalog | N
         ),
         where,
     )
+    was, now = old["multiTenancyConfig"]["enabled"], out["multiTenancyConfig"]["enabled"]
+    if was != now:
+        raise fail(f"{where}: {'disabling' if was else 'enabling'} multi-tenancy for an existing class is not "
+                   "supported")
     out["replicationConfig"] = normalize_replication(
         _merge(
             old["replicationConfig"], as_dict(new.get("replicationConfig"), f"{where}: replicationConfig")
         ),
         where,
     )
-    out["shardingConfig"] = _update_sharding(old["shardingConfig"], new.get("shardingConfig"), where)
+    out["shardingConfig"] = (
+        old["shardingConfig"] if now else _update_sharding(old["shardingConfig"], new.get("shardingConfig"), where)
+    )
     return out
 
 

@@ -88,14 +88,14 @@ def _grouped_by(path: list[str], value: str, class_def: Mapping[str, Any]) -> _R
 def aggregate(db: Database, request: aggregate_pb2.AggregateRequest, headers: Mapping[str, str]
               ) -> aggregate_pb2.AggregateReply:
     started = time.perf_counter()
-    coll = db.collection(request.collection)
+    name = db.class_def(request.collection)["class"]
     fields, kinds, top = _fields(request)
     group_by = [request.group_by.property] if request.HasField("group_by") else None
     query = AggregateRequest(
-        collection=coll.name,
+        collection=name,
         fields=fields,
         meta_count=True,
-        where=(filters.where(request.filters, coll.name, lambda name: db.collection(name).class_def)
+        where=(filters.where(request.filters, name, db.class_def)
                if request.HasField("filters") else None),
         group_by=group_by,
         limit=request.limit if request.HasField("limit") else None,
@@ -115,7 +115,7 @@ def aggregate(db: Database, request: aggregate_pb2.AggregateRequest, headers: Ma
             grouped_by = group["groupedBy"]
             reply.grouped_results.groups.append(_Reply.Group(
                 objects_count=count, aggregations=aggregations,
-                grouped_by=_grouped_by(grouped_by["path"], grouped_by["value"], coll.class_def)))
+                grouped_by=_grouped_by(grouped_by["path"], grouped_by["value"], db.class_def(name))))
         else:
             if request.objects_count:
                 reply.single_result.objects_count = count

@@ -16,11 +16,11 @@ from vectordb.errors import UserError
 
 def _body(db: Database, obj: batch_pb2.BatchObject) -> dict[str, Any]:
     """A BatchObject as the REST object body Database.batch_objects takes."""
-    if obj.tenant:
-        raise UserError(f"class {obj.collection} has multi-tenancy disabled, but request was with tenant")
-    schema_props = (db.collection(obj.collection).class_def.get("properties") or []
+    schema_props = (db.class_def(obj.collection).get("properties") or []
                     if db.has_collection(obj.collection) else [])
     body: dict[str, Any] = {"class": obj.collection, "id": obj.uuid}
+    if obj.tenant:
+        body["tenant"] = obj.tenant
     if obj.HasField("properties"):
         body["properties"] = values.batch_properties(obj.properties, schema_props)
     if obj.vector_bytes:
@@ -57,13 +57,12 @@ def batch_delete(db: Database, request: batch_delete_pb2.BatchDeleteRequest, hea
                  ) -> batch_delete_pb2.BatchDeleteReply:
     del headers  # deleting calls no module
     started = time.perf_counter()
-    if request.tenant:
-        raise UserError(f"class {request.collection} has multi-tenancy disabled, but request was with tenant")
     if not request.HasField("filters"):
         raise UserError("no filters in batch delete request")
-    coll = db.collection(request.collection)
-    where = filters.where(request.filters, coll.name, lambda name: db.collection(name).class_def)
-    result = db.batch_delete(coll.name, where, dry_run=request.dry_run, verbose=request.verbose)
+    name = db.class_def(request.collection)["class"]
+    where = filters.where(request.filters, name, db.class_def)
+    result = db.batch_delete(name, where, dry_run=request.dry_run, verbose=request.verbose,
+                             tenant=request.tenant if request.HasField("tenant") else None)
     # Weaviate counts a dry run's matches as successful.
     successful = result["matches"] if request.dry_run else result["successful"]
     reply = batch_delete_pb2.BatchDeleteReply(

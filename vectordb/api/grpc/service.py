@@ -29,17 +29,20 @@ def run_search(db: Database, request: search_get_pb2.SearchRequest, headers: Map
     started = time.perf_counter()
 
     def lookup(name: str) -> Mapping[str, Any]:
-        return db.collection(name).class_def
+        return db.class_def(name)
 
     query = search.search_request(request, lookup, headers)
     results = db.search(query)
-    builder = ReplyBuilder(request, lookup, lambda cls, uid, vec: _fetch(db, cls, uid, vec))
+    builder = ReplyBuilder(request, lookup, lambda cls, uid, vec: _fetch(db, cls, uid, vec, query.tenant))
     return builder.reply(results, started, grouped=query.group_by is not None)
 
 
-def _fetch(db: Database, class_name: str | None, object_id: str, with_vector: bool) -> dict[str, Any] | None:
+def _fetch(db: Database, class_name: str | None, object_id: str, with_vector: bool, tenant: str | None
+           ) -> dict[str, Any] | None:
+    """A referenced object; in a multi-tenant class, in the query's tenant."""
+    tenant = tenant if class_name and db.is_multi_tenant(class_name) else None
     try:
-        return db.get_object(class_name, object_id, include_vector=with_vector)
+        return db.get_object(class_name, object_id, include_vector=with_vector, tenant=tenant)
     except UserError:  # the target collection is gone
         return None
 
@@ -47,10 +50,17 @@ def _fetch(db: Database, class_name: str | None, object_id: str, with_vector: bo
 def tenants_get(db: Database, request: tenants_pb2.TenantsGetRequest, headers: Mapping[str, str]
                 ) -> tenants_pb2.TenantsGetReply:
     del headers
-    coll = db.collection(request.collection)
-    # Multi-tenancy cannot be switched on here (schema refuses it), so every collection answers as
-    # Weaviate does for one without it.
-    raise UserError(f'multi-tenancy is not enabled for class "{coll.name}"')
+    started = time.perf_counter()
+    if request.HasField("names") and not request.names.values:
+        raise UserError("must specify at least one tenant name")
+    names = list(request.names.values) if request.HasField("names") else None
+    reply = tenants_pb2.TenantsGetReply()
+    for tenant in db.tenants(request.collection, names):
+        reply.tenants.append(tenants_pb2.Tenant(
+            name=tenant["name"], activity_status=tenants_pb2.TenantActivityStatus.Value(
+                f"TENANT_ACTIVITY_STATUS_{tenant['activityStatus']}")))
+    reply.took = time.perf_counter() - started
+    return reply
 
 
 class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):

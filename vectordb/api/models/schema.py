@@ -151,6 +151,13 @@ class Schema(Model):
     maintainer: str | None = None
 
 
+class Tenant(Model):
+    name: str = Field(description="letters, digits, '_' and '-', 1 to 64 of them")
+    activityStatus: str | None = Field(
+        None, description="HOT or COLD (ACTIVE and INACTIVE are taken too; answers say HOT or COLD)"
+    )
+
+
 class ShardStatus(Model):
     name: str
     status: str = Field(description="READY, READONLY or INDEXING")
