@@ -25,7 +25,8 @@ def fill(db: Database, tenants: list[str], per: int = 3) -> None:
 
 
 def tenant_dirs(path: Path) -> list[str]:
-    return sorted(os.listdir(path / "collections" / "Doc" / "tenants"))
+    """The tenants' directories (hidden ones are scratch: the empty store new tenants are copied from)."""
+    return sorted(n for n in os.listdir(path / "collections" / "Doc" / "tenants") if not n.startswith("."))
 
 
 def test_deleting_a_tenant_deletes_its_files_and_only_its(tmp_path):

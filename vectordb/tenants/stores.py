@@ -25,6 +25,10 @@ Key = tuple[str, str]  # (class, tenant)
 FDS_PER_STORE = 3
 # Descriptors left to everything else: sockets, single-tenant collections, module clients, logs.
 FDS_RESERVED = 512
+# A store closed with fewer changes than this since its vector indexes' snapshots saves none: replaying them (or
+# rebuilding a small tenant's index) at its next open costs less than writing and syncing the index files now,
+# in the request that made room for another store.
+SNAPSHOT_AT_CLOSE = 10_000
 
 
 def store_limit(configured: int) -> int:
@@ -145,7 +149,7 @@ class OpenStores:
 
     def _close(self, entry: _Entry) -> None:
         try:
-            entry.store.close(snapshot=entry.keep)
+            entry.store.close(snapshot=entry.keep and _backlog(entry.store) >= SNAPSHOT_AT_CLOSE)
         except Exception:
             log.exception("saving the vector indexes of %s/%s failed; the change log still covers them",
                           entry.store.name, entry.store.tenant)
@@ -169,3 +173,10 @@ class OpenStores:
             for entry in self._retired:
                 self._close(entry)
             self._retired.clear()
+
+
+def _backlog(store: Collection) -> int:
+    """Changes in the store's log that its vector indexes' snapshots do not cover."""
+    with store.reading() as txn:
+        seq = store.store.last_seq(txn)
+    return seq - min((index.snapshot_seq for index in store.indexes.values()), default=seq)
