@@ -8,12 +8,15 @@ with vectordb.connect("http://localhost:8080") as client:      # or vectordb.ope
                                          vectorizer="none")
     articles.data.insert({"title": "hello"}, vector=[0.1, 0.2])
     hits = articles.query.near_vector([0.1, 0.2], limit=5, filters=Filter.by_property("title").like("h*"))
+    rag = articles.generate.near_vector([0.1, 0.2], limit=3, single_prompt="Tweet: {title}", grouped_task="Sum up")
 """
 
 from vectordb.client.client import Client
 from vectordb.client.collections import Collection, Collections
 from vectordb.client.errors import VectordbConnectionError, VectordbError
 from vectordb.client.filters import Filter
+from vectordb.client.generate import GenerativeObject, GenerativeReturn
+from vectordb.client.generate_inputs import GenerativeConfig, GenerativeParameters, Rerank
 from vectordb.client.inputs import DataObject, GroupBy, GroupByAggregate, MetadataQuery, Metrics, Move
 from vectordb.client.results import (
     AggregateGroup,
@@ -37,6 +40,10 @@ __all__ = [
     "DataObject",
     "DataType",
     "Filter",
+    "GenerativeConfig",
+    "GenerativeObject",
+    "GenerativeParameters",
+    "GenerativeReturn",
     "Group",
     "GroupBy",
     "GroupByAggregate",
@@ -49,6 +56,7 @@ __all__ = [
     "Property",
     "QueryReturn",
     "ReferenceProperty",
+    "Rerank",
     "Sort",
     "VectordbConnectionError",
     "VectordbError",

@@ -8,6 +8,7 @@ from typing import Any
 from vectordb.client.aggregate import Aggregate
 from vectordb.client.config import Config
 from vectordb.client.data import Data
+from vectordb.client.generate import Generate
 from vectordb.client.query import Query
 from vectordb.client.schema_types import NamedVector, PropertyLike, property_dict, vector_config_dict
 from vectordb.client.transport import Transport
@@ -20,13 +21,14 @@ def capitalize(name: str) -> str:
 
 
 class Collection:
-    """A handle on one collection: `.config`, `.data`, `.query`, `.aggregate`."""
+    """A handle on one collection: `.config`, `.data`, `.query`, `.generate`, `.aggregate`."""
 
     def __init__(self, transport: Transport, name: str) -> None:
         self.name = capitalize(name)
         self.config = Config(transport, self.name)
         self.data = Data(transport, self.name)
         self.query = Query(transport, self.name)
+        self.generate = Generate(transport, self.name)
         self.aggregate = Aggregate(transport, self.name)
         self._t = transport
 

@@ -14,7 +14,11 @@ from typing import Any
 
 import numpy as np
 
+from modules.catalog import BUILTIN_MODULES
 from vectordb.query.request import AggregateRequest, SearchRequest, SearchResult
+
+#: The wanted-metadata name under which collection.generate asks for the provider's metadata field.
+GENERATIVE_METADATA = "generative_metadata"
 
 SEARCH_ARGUMENTS = {
     "near_vector": "nearVector",
@@ -192,6 +196,37 @@ def additional_selection(
     return " ".join(fields)
 
 
+def _metadata_selection(shape: Mapping[str, Any]) -> str:
+    return " ".join(f"{key} {{ {_metadata_selection(sub)} }}" if isinstance(sub, Mapping) else key
+                    for key, sub in shape.items())
+
+
+def _generate_provider(request: SearchRequest, class_def: Mapping[str, Any]) -> str | None:
+    """The provider a generate answers with: the one the query names, else the collection's first."""
+    for part in (request.generate or {}).values():
+        named = [k for k in part if k not in ("prompt", "debug", "task", "properties")]
+        if named:
+            return named[0]
+    configured = [k for k in class_def.get("moduleConfig") or {} if k.startswith("generative-")]
+    return configured[0].removeprefix("generative-") if configured else None
+
+
+def generate_selection(request: SearchRequest, class_def: Mapping[str, Any], with_metadata: bool) -> str:
+    """`generate(singleResult: {...}, groupedResult: {...}) { ... }`, with the provider's metadata field (as the
+    module declares it) when asked."""
+    fields = "singleResult groupedResult error debug { prompt }"
+    provider = _generate_provider(request, class_def) if with_metadata else None
+    module = next((m for m in BUILTIN_MODULES if getattr(m, "option_name", None) == provider), None)
+    shape = getattr(module, "metadata_fields", None)
+    if provider and shape:
+        fields += f" {provider} {{ {_metadata_selection(shape)} }}"
+    return f"generate{_arguments_text(request.generate or {})} {{ {fields} }}"
+
+
+def rerank_selection(request: SearchRequest) -> str:
+    return f"rerank{_arguments_text(_drop_none(request.rerank or {}))} {{ score }}"
+
+
 def get_arguments(request: SearchRequest) -> dict[str, Any]:
     args: dict[str, Any] = {}
     if request.limit is not None:
@@ -226,6 +261,10 @@ def _arguments_text(args: Mapping[str, Any]) -> str:
 def build_get(request: SearchRequest, class_def: Mapping[str, Any], metadata: set[str]) -> str:
     props = " ".join(property_selection(class_def.get("properties") or []))
     additional = additional_selection(request, class_def, metadata)
+    if request.generate:
+        additional += " " + generate_selection(request, class_def, GENERATIVE_METADATA in metadata)
+    if request.rerank:
+        additional += " " + rerank_selection(request)
     if request.group_by:
         hit_additional = additional_selection(request, class_def, metadata, in_group=True)
         additional += (
@@ -268,6 +307,8 @@ def parse_result(entry: Mapping[str, Any], collection: str) -> SearchResult:
         certainty=_float(additional.get("certainty")),
         score=_float(additional.get("score")),  # a string in Weaviate's GraphQL
         explain_score=additional.get("explainScore"),
+        rerank_score=_float((additional.get("rerank") or [{}])[0].get("score")),
+        generate=additional.get("generate"),
     )
     group = additional.get("group")
     if group:

@@ -53,6 +53,7 @@ def to_object(result: SearchResult, wanted: set[str]) -> Object:
         explain_score=result.explain_score if "explain_score" in wanted else None,
         creation_time=ms_to_datetime(result.creation_time_unix) if "creation_time" in wanted else None,
         update_time=ms_to_datetime(result.last_update_time_unix) if "update_time" in wanted else None,
+        rerank_score=result.rerank_score,
     )
     return Object(result.id, result.collection, dict(result.properties), vectors, metadata)
 
@@ -84,7 +85,14 @@ class Query:
         self._t = transport
         self.name = name
 
-    def _run(
+    def _run(self, kind: str | None, return_metadata: MetadataLike, **search: Any) -> QueryReturn:
+        return to_query_return(*self._search(kind, return_metadata, **search))
+
+    def _wanted_extra(self) -> set[str]:
+        """Further names for the transport's wanted set (collection.generate's provider metadata)."""
+        return set()
+
+    def _search(
         self,
         kind: str | None,
         return_metadata: MetadataLike,
@@ -98,10 +106,11 @@ class Query:
         group_by: GroupBy | None = None,
         include_vector: bool | str | Sequence[str] = False,
         **search: Any,
-    ) -> QueryReturn:
+    ) -> tuple[list[SearchResult], set[str], bool]:
+        """The results, the metadata wanted and whether they are groups."""
         if limit is not None and limit < 0:
             raise ValueError("limit must not be negative")
-        wanted = metadata_names(return_metadata, _DEFAULT_METADATA[kind])
+        wanted = metadata_names(return_metadata, _DEFAULT_METADATA[kind]) | self._wanted_extra()
         request = SearchRequest(
             collection=self.name,
             limit=limit,
@@ -114,7 +123,7 @@ class Query:
             include_vector=_include(include_vector),
             **search,
         )
-        return to_query_return(self._t.search(request, wanted), wanted, group_by is not None)
+        return self._t.search(request, wanted), wanted, group_by is not None
 
     def fetch_objects(
         self,

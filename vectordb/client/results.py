@@ -17,6 +17,7 @@ class Metadata:
     explain_score: str | None = None
     creation_time: dt.datetime | None = None
     update_time: dt.datetime | None = None
+    rerank_score: float | None = None  # with collection.generate's rerank
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Group:
     max_distance: float | None
     number_of_objects: int
     objects: list[Object]
+    generated: str | None = None  # collection.generate's single prompt, on the group
 
 
 @dataclass
