@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
-
 from modules.kit import BatchLimits, Field, OpenAICompatibleVectorizer, ProviderClient
 
 
@@ -21,9 +19,7 @@ class DatabricksClient(ProviderClient):
 
     def base_url(self, settings: Mapping[str, Any]) -> str:
         return str(settings.get("endpoint") or settings.get("baseURL") or "")
-
-    def error_message(self, response: httpx.Response, detail: str | None, settings: Mapping[str, Any]) -> str:
-        return f"connection to: {self.base_url(settings)} failed with status: {response.status_code} message: {detail}"
+    error_template = "connection to: {base} failed with status: {status} message: {detail}"
 
 
 class DatabricksVectorizer(OpenAICompatibleVectorizer):

@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
-
 from modules.kit import Field, ProviderClient
 from modules.kit.openai_chat import OpenAICompatibleGenerative
 
@@ -17,9 +15,7 @@ class DeepseekClient(ProviderClient):
     provider = "DeepSeek API"
     key_header, key_env = "X-Deepseek-Api-Key", "DEEPSEEK_APIKEY"
     baseurl_header = "X-Deepseek-Baseurl"
-
-    def error_message(self, response: httpx.Response, detail: str | None, settings: Mapping[str, Any]) -> str:
-        return f"DeepSeek API error (status {response.status_code}): {detail}"
+    error_template = "DeepSeek API error (status {status}): {detail}"
 
 
 class DeepseekGenerative(OpenAICompatibleGenerative):

@@ -46,6 +46,9 @@ def parse_json(raw: bytes) -> Any:
         return None
 
 
+ERROR_SUFFIX = " error: {detail}"
+
+
 class ProviderClient:
     #: The upstream as messages name it ("Cohere", "OpenAI API").
     provider: str = ""
@@ -66,6 +69,9 @@ class ProviderClient:
     #: Those of them that move the request to another host: like the base-URL header, they never get a key
     #: from the server's environment.
     host_headers: tuple[str, ...] = ()
+    #: How an error answer reads, in the provider's Weaviate wording: {provider}, {status}, {detail} and {base}
+    #: (the base URL) are filled in. A trailing ERROR_SUFFIX is left out when the answer carried no message.
+    error_template: str = "connection to {provider} failed with status: {status}" + ERROR_SUFFIX
 
     # -- what a provider may override
 
@@ -99,8 +105,11 @@ class ProviderClient:
         return None
 
     def error_message(self, response: httpx.Response, detail: str | None, settings: Mapping[str, Any]) -> str:
-        message = f"connection to {self.name(settings)} failed with status: {response.status_code}"
-        return f"{message} error: {detail}" if detail else message
+        template = self.error_template
+        if not detail and template.endswith(ERROR_SUFFIX):
+            template = template.removesuffix(ERROR_SUFFIX)
+        return template.format(provider=self.name(settings), status=response.status_code, detail=detail,
+                               base=self.base_url(settings))
 
     def extra_headers(self, ctx: ModuleContext, settings: Mapping[str, Any]) -> dict[str, str]:
         """Further per-request headers (OpenAI's organization)."""
