@@ -20,6 +20,7 @@ from modules.digitalocean.text2vec import DigitalOceanVectorizer
 from modules.dummy.generative import DummyGenerative
 from modules.dummy.reranker import DummyReranker
 from modules.friendliai.generative import FriendliGenerative
+from modules.google.generative import GoogleGenerative
 from modules.google.text2vec import GoogleVectorizer
 from modules.huggingface.text2vec import HuggingFaceVectorizer
 from modules.jinaai.reranker import JinaReranker
@@ -75,4 +76,5 @@ BUILTIN_MODULES: tuple[type[Module], ...] = (
     DeepseekGenerative,
     FriendliGenerative,
     AnyscaleGenerative,
+    GoogleGenerative,
 )

@@ -1,1 +1,1 @@
-"""Google: text2vec-google (Vertex AI and AI Studio)."""
+"""Google: text2vec-google and generative-google (Vertex AI and AI Studio)."""

@@ -1,0 +1,44 @@
+"""Fakes of the generative providers whose wire is their own: Google (Gemini's generateContent), AWS (Bedrock
+and SageMaker), Databricks, Contextual AI. Success bodies are parsed with the providers' SDK types: google-genai
+GenerateContentResponse, databricks-sdk QueryEndpointResponse, contextual-client GenerateCreateResponse, and
+botocore's own bedrock-runtime service model for Bedrock's converse shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.genai import types as genai
+
+from tests.modules.contract.generative_cases import GenerativeCase
+from tests.modules.fake_upstream import Recorded
+
+
+def gemini_answer(request: Recorded, text: str) -> dict[str, Any]:
+    genai.Content.model_validate(request.body["contents"][0])
+    genai.GenerationConfig.model_validate(request.body["generationConfig"])
+    body = {"candidates": [{"content": {"role": "model", "parts": [{"text": f"\n{text}\n"}]},
+                            "finishReason": "STOP", "index": 0}],
+            "usageMetadata": {"promptTokenCount": 8, "candidatesTokenCount": 5, "totalTokenCount": 13},
+            "modelVersion": "gemini-2.5-flash"}
+    genai.GenerateContentResponse.model_validate(body)
+    return body
+
+
+def google_error(status: int, message: str) -> dict[str, Any]:
+    return {"error": {"code": status, "message": message, "status": "UNAVAILABLE"}}
+
+
+def _gemini_images(request: Recorded) -> list[str]:
+    return [p["inline_data"]["data"] for p in request.body["contents"][0]["parts"] if "inline_data" in p]
+
+
+GOOGLE = GenerativeCase(
+    module="generative-google", config=lambda url: {"baseURL": url, "model": "gemini-2.5-flash"},
+    prompt=lambda r: r.body["contents"][0]["parts"][0]["text"], answer=gemini_answer, error=google_error,
+    key_header="X-Goog-Studio-Api-Key", key_env="GOOGLE_APIKEY",
+    sent_key=lambda r: r.headers.get("x-goog-api-key"),
+    option=("temperature", 0.25, lambda body: body["generationConfig"]["temperature"]),
+    images=_gemini_images, path="/v1beta/models/gemini-2.5-flash:generateContent",
+)
+
+MORE = [GOOGLE]
