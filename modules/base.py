@@ -95,6 +95,9 @@ class GenerativeRequest:
     images: tuple[str, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)
     debug: bool = False
+    #: The non-empty text values of the result(s) the prompt was built from, in order (Contextual AI grounds
+    #: its answer on them).
+    texts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

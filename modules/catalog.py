@@ -13,7 +13,9 @@ from modules.base import Module
 from modules.cohere.generative import CohereGenerative
 from modules.cohere.reranker import CohereReranker
 from modules.cohere.text2vec import CohereVectorizer
+from modules.contextualai.generative import ContextualAIGenerative
 from modules.contextualai.reranker import ContextualAIReranker
+from modules.databricks.generative import DatabricksGenerative
 from modules.databricks.text2vec import DatabricksVectorizer
 from modules.deepseek.generative import DeepseekGenerative
 from modules.digitalocean.text2vec import DigitalOceanVectorizer
@@ -77,4 +79,6 @@ BUILTIN_MODULES: tuple[type[Module], ...] = (
     FriendliGenerative,
     AnyscaleGenerative,
     GoogleGenerative,
+    DatabricksGenerative,
+    ContextualAIGenerative,
 )

@@ -1,1 +1,1 @@
-"""Contextual AI: reranker-contextualai."""
+"""Contextual AI: reranker-contextualai and generative-contextualai."""

@@ -6,12 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from modules.kit import ApiReranker, Field, ProviderClient, indexed_scores
-
-
-class ContextualAIClient(ProviderClient):
-    provider = "Contextual AI"
-    key_header, key_env = "X-ContextualAI-Api-Key", "CONTEXTUALAI_APIKEY"
+from modules.contextualai.client import ContextualAIClient
+from modules.kit import ApiReranker, Field, indexed_scores
 
 
 class ContextualAIReranker(ApiReranker):

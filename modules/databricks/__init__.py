@@ -1,1 +1,1 @@
-"""Databricks: text2vec-databricks."""
+"""Databricks: text2vec-databricks and generative-databricks."""

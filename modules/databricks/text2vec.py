@@ -1,25 +1,14 @@
 """text2vec-databricks: a Databricks serving endpoint, OpenAI's embeddings shape posted to `endpoint` (the
-whole URL; the endpoint decides the model, so none is sent). `Authorization: Bearer` from X-Databricks-Token,
-else DATABRICKS_TOKEN; X-Databricks-Endpoint replaces the endpoint for one request (and then needs the
-request's own token). `baseURL` is accepted as another name for `endpoint`."""
+whole URL; the endpoint decides the model, so none is sent). Keys and headers: modules/databricks/client.py.
+`baseURL` is accepted as another name for `endpoint`."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from modules.kit import BatchLimits, Field, OpenAICompatibleVectorizer, ProviderClient
-
-
-class DatabricksClient(ProviderClient):
-    provider = "Databricks"
-    key_header, key_env = "X-Databricks-Token", "DATABRICKS_TOKEN"
-    setting_headers = {"endpoint": "X-Databricks-Endpoint"}
-    host_headers = ("X-Databricks-Endpoint",)
-
-    def base_url(self, settings: Mapping[str, Any]) -> str:
-        return str(settings.get("endpoint") or settings.get("baseURL") or "")
-    error_template = "connection to: {base} failed with status: {status} message: {detail}"
+from modules.databricks.client import DatabricksClient
+from modules.kit import BatchLimits, Field, OpenAICompatibleVectorizer
 
 
 class DatabricksVectorizer(OpenAICompatibleVectorizer):

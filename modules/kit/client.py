@@ -46,9 +46,6 @@ def parse_json(raw: bytes) -> Any:
         return None
 
 
-ERROR_SUFFIX = " error: {detail}"
-
-
 class ProviderClient:
     #: The upstream as messages name it ("Cohere", "OpenAI API").
     provider: str = ""
@@ -70,8 +67,10 @@ class ProviderClient:
     #: from the server's environment.
     host_headers: tuple[str, ...] = ()
     #: How an error answer reads, in the provider's Weaviate wording: {provider}, {status}, {detail} and {base}
-    #: (the base URL) are filled in. A trailing ERROR_SUFFIX is left out when the answer carried no message.
-    error_template: str = "connection to {provider} failed with status: {status}" + ERROR_SUFFIX
+    #: (the base URL) are filled in.
+    error_template: str = "connection to {provider} failed with status: {status} error: {detail}"
+    #: The template's tail that is left out when the answer carried no message.
+    error_detail_part: str = " error: {detail}"
 
     # -- what a provider may override
 
@@ -106,8 +105,8 @@ class ProviderClient:
 
     def error_message(self, response: httpx.Response, detail: str | None, settings: Mapping[str, Any]) -> str:
         template = self.error_template
-        if not detail and template.endswith(ERROR_SUFFIX):
-            template = template.removesuffix(ERROR_SUFFIX)
+        if not detail and template.endswith(self.error_detail_part):
+            template = template.removesuffix(self.error_detail_part)
         return template.format(provider=self.name(settings), status=response.status_code, detail=detail,
                                base=self.base_url(settings))
 

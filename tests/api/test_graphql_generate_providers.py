@@ -4,6 +4,8 @@ format, and a per-query option of that provider overrides the collection's setti
 
 from __future__ import annotations
 
+import contextlib
+
 import httpx
 import pytest
 
@@ -13,7 +15,7 @@ from tests.modules.fake_upstream import FakeUpstream, Recorded, Reply
 from vectordb.api.app import create_app
 from vectordb.database import Database
 
-ENV = {"GOOGLE_APIKEY": "g-SERVERKEY"}
+ENV = {"GOOGLE_APIKEY": "g-SERVERKEY", "DATABRICKS_TOKEN": "dapi-SERVERKEY", "CONTEXTUALAI_APIKEY": "ctx-SERVERKEY"}
 
 
 def answering(build):
@@ -24,16 +26,36 @@ def answering(build):
 
 
 @pytest.fixture(scope="module")
-def google():
-    with FakeUpstream(answering(fakes.gemini_answer)) as fake:
-        yield fake
+def fakes_by_provider():
+    answers = {"google": fakes.gemini_answer, "databricks": fakes.databricks_answer,
+               "contextualai": fakes.contextual_answer}
+    with contextlib.ExitStack() as stack:
+        yield {name: stack.enter_context(FakeUpstream(answering(build))) for name, build in answers.items()}
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, google: FakeUpstream):
+def google(fakes_by_provider: dict[str, FakeUpstream]) -> FakeUpstream:
+    return fakes_by_provider["google"]
+
+
+@pytest.fixture(scope="module")
+def databricks(fakes_by_provider: dict[str, FakeUpstream]) -> FakeUpstream:
+    return fakes_by_provider["databricks"]
+
+
+@pytest.fixture(scope="module")
+def contextualai(fakes_by_provider: dict[str, FakeUpstream]) -> FakeUpstream:
+    return fakes_by_provider["contextualai"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, google: FakeUpstream, databricks: FakeUpstream, contextualai: FakeUpstream):
     db = Database(make_settings(tmp_path_factory.mktemp("gen"), ENABLE_API_BASED_MODULES="true", **ENV))
     configs = {
         "GoogleDoc": {"generative-google": {"baseURL": google.url, "model": "gemini-2.5-flash", "temperature": 0.1}},
+        "DatabricksDoc": {"generative-databricks": {"endpoint": databricks.url + "/serving-endpoints/llm/invocations",
+                                                    "maxTokens": 50}},
+        "ContextualDoc": {"generative-contextualai": {"baseURL": contextualai.url, "systemPrompt": "Be brief."}},
     }
     with Server(create_app(db)) as running:
         http = httpx.Client(base_url=running.url, timeout=30)
@@ -60,3 +82,21 @@ def test_google(server: httpx.Client, google: FakeUpstream) -> None:
     sent = google.requests[-1]
     assert sent.body["contents"][0]["parts"][0]["text"] == "About Dune"
     assert sent.body["generationConfig"]["temperature"] == 0.7 and sent.headers["x-goog-api-key"] == "g-SERVERKEY"
+
+
+def test_databricks(server: httpx.Client, databricks: FakeUpstream) -> None:
+    got = generate(server, "DatabricksDoc", 'groupedResult: {task: "Sum up", databricks: {topP: 0.5}}')
+    assert got == {"singleResult": None, "groupedResult": "generated", "error": None}
+    sent = databricks.requests[-1]
+    assert sent.body["messages"][0]["content"] == 'Sum up: [{"title":"Dune"}]'
+    assert sent.body["top_p"] == 0.5 and sent.body["max_tokens"] == 50
+    assert sent.headers["authorization"] == "Bearer dapi-SERVERKEY"
+
+
+def test_contextualai_grounds_on_the_results(server: httpx.Client, contextualai: FakeUpstream) -> None:
+    got = generate(server, "ContextualDoc", 'singleResult: {prompt: "Who wrote {title}?", contextualai: '
+                                            '{temperature: 0.3}}')
+    assert got == {"singleResult": "generated", "groupedResult": None, "error": None}
+    sent = contextualai.requests[-1].body
+    assert sent["messages"][0]["content"] == "Who wrote Dune?" and sent["knowledge"] == ["Dune"]
+    assert sent["temperature"] == 0.3 and sent["system_prompt"] == "Be brief."

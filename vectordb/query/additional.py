@@ -134,10 +134,12 @@ def generate(db: Database, coll: Collection, req: SearchRequest, results: list[S
     every = [prompts.prompt_properties(r.properties, data_types) for r in results]
     gate = asyncio.Semaphore(GENERATE_IN_FLIGHT)
 
-    async def call(prompt: str, images: list[str], options: Mapping[str, Any], debug: bool) -> Outcome:
+    async def call(prompt: str, images: list[str], options: Mapping[str, Any], debug: bool,
+                   sources: list[prompts.PromptProperties]) -> Outcome:
+        texts = tuple(value for source in sources for value in source.text.values() if value)
         async with gate:
             try:
-                request = GenerativeRequest(prompt, tuple(images), options, debug)
+                request = GenerativeRequest(prompt, tuple(images), options, debug, texts)
                 return await module.generate(request, config, ctx), None
             except ModuleError as exc:
                 if exc.status in (400, 422):  # the query's options or images are wrong: the request's fault
@@ -151,7 +153,7 @@ def generate(db: Database, coll: Collection, req: SearchRequest, results: list[S
         except prompts.EmptyPropertyError as exc:
             return None, str(exc)
         return await call(prompt, prompts.images([props], image_props, literal), options,
-                          bool(single.get("debug")))
+                          bool(single.get("debug")), [props])
 
     async def run_all() -> tuple[Outcome | None, list[Outcome]]:
         combined = None
@@ -160,7 +162,7 @@ def generate(db: Database, coll: Collection, req: SearchRequest, results: list[S
             keep = grouped.get("properties") or None
             chosen = [prompts.prompt_properties(r.properties, data_types, keep) for r in results]
             combined = await call(prompts.task_prompt(str(task), chosen), prompts.images(every, image_props, literal),
-                                  options, bool(grouped.get("debug")))
+                                  options, bool(grouped.get("debug")), chosen)
         singles = list(await asyncio.gather(*(one(p) for p in every))) if template else []
         return combined, singles
 

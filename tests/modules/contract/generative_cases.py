@@ -39,6 +39,10 @@ class GenerativeCase:
     images: Callable[[Recorded], list[str]] | None = None
     #: The path the request goes to (after the base URL).
     path: str = "/v1/chat/completions"
+    #: The setting (and per-query option) that names the host.
+    host_option: str = "baseURL"
+    #: Whether the provider's answer carries metadata (token usage).
+    metadata: bool = True
     headers: dict[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
@@ -124,7 +128,7 @@ GENERATIVES = [
         prompt=lambda r: r.body["prompt"], answer=ollama_generate,
         error=lambda status, message: {"error": message},
         key_header="X-Ollama-Api-Key", key_env="OLLAMA_API_KEY", baseurl_header="X-Ollama-Baseurl",
-        key_optional=True, api_based=False, path="/api/generate",
+        key_optional=True, api_based=False, path="/api/generate", host_option="apiEndpoint",
         option=("temperature", 0.25, lambda body: body["options"]["temperature"]),
         images=lambda r: r.body.get("images", []),
     ),

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from contextual.types import GenerateCreateResponse
+from contextual.types.generate_create_params import GenerateCreateParams
+from databricks.sdk.service.serving import QueryEndpointResponse
 from google.genai import types as genai
+from pydantic import TypeAdapter
 
-from tests.modules.contract.generative_cases import GenerativeCase
+from tests.modules.contract.generative_cases import GenerativeCase, chat_completion
 from tests.modules.fake_upstream import Recorded
 
 
@@ -41,4 +45,36 @@ GOOGLE = GenerativeCase(
     images=_gemini_images, path="/v1beta/models/gemini-2.5-flash:generateContent",
 )
 
-MORE = [GOOGLE]
+def databricks_answer(request: Recorded, text: str) -> dict[str, Any]:
+    body = chat_completion(request, text)
+    parsed = QueryEndpointResponse.from_dict(body)
+    assert parsed.choices[0].message.content == text and parsed.usage.total_tokens == 18
+    return body
+
+
+DATABRICKS = GenerativeCase(
+    module="generative-databricks", config=lambda url: {"endpoint": url + "/serving-endpoints/llm/invocations"},
+    prompt=lambda r: r.body["messages"][0]["content"], answer=databricks_answer,
+    error=lambda status, message: {"error_code": "BAD_REQUEST", "message": message},
+    key_header="X-Databricks-Token", key_env="DATABRICKS_TOKEN", baseurl_header="X-Databricks-Endpoint",
+    option=("topP", 0.5, lambda body: body["top_p"]), path="/serving-endpoints/llm/invocations",
+    host_option="endpoint",
+)
+
+def contextual_answer(request: Recorded, text: str) -> dict[str, Any]:
+    sent = TypeAdapter(GenerateCreateParams).validate_python(request.body)
+    list(sent["messages"])  # the SDK validates messages lazily
+    body = {"response": text}
+    GenerateCreateResponse.model_validate(body)
+    return body
+
+
+CONTEXTUALAI = GenerativeCase(
+    module="generative-contextualai", config=lambda url: {"baseURL": url},
+    prompt=lambda r: r.body["messages"][0]["content"], answer=contextual_answer,
+    error=lambda status, message: {"message": message, "error_code": str(status)},
+    key_header="X-ContextualAI-Api-Key", key_env="CONTEXTUALAI_APIKEY", baseurl_header="X-ContextualAI-Baseurl",
+    option=("maxNewTokens", 77, lambda body: body["max_new_tokens"]), path="/v1/generate", metadata=False,
+)
+
+MORE = [GOOGLE, DATABRICKS, CONTEXTUALAI]
