@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from modules.anthropic.generative import AnthropicGenerative
 from modules.anyscale.generative import AnyscaleGenerative
+from modules.aws.generative import AWSGenerative
 from modules.aws.text2vec import AWSVectorizer
 from modules.base import Module
 from modules.cohere.generative import CohereGenerative
@@ -81,4 +82,5 @@ BUILTIN_MODULES: tuple[type[Module], ...] = (
     GoogleGenerative,
     DatabricksGenerative,
     ContextualAIGenerative,
+    AWSGenerative,
 )

@@ -27,6 +27,16 @@ def max_tokens(model: str) -> int:
     return DEFAULT_MAX_TOKENS
 
 
+def claude_content(request: GenerativeRequest) -> list[dict[str, Any]]:
+    """Claude's message content (also Bedrock's Claude 3+): `Image N:` and a base64 block per image, the prompt
+    last."""
+    content: list[dict[str, Any]] = []
+    for number, image in enumerate(request.images, 1):
+        content += [{"type": "text", "text": f"Image {number}:"},
+                    {"type": "image", "source": {"type": "base64", "media_type": "image/jpeg", "data": image}}]
+    return [*content, {"type": "text", "text": request.prompt}]
+
+
 class AnthropicClient(ProviderClient):
     provider = "Anthropic API"
     key_header, key_env = "X-Anthropic-Api-Key", "ANTHROPIC_APIKEY"
@@ -64,13 +74,7 @@ class AnthropicGenerative(ApiGenerative):
     metadata_fields = {"usage": {"inputTokens": int, "outputTokens": int}}
 
     def request(self, request: GenerativeRequest, settings: Mapping[str, Any]) -> tuple[str, Any]:
-        content: Any = request.prompt
-        if request.images:
-            content = []
-            for number, image in enumerate(request.images, 1):
-                content += [{"type": "text", "text": f"Image {number}:"},
-                            {"type": "image", "source": {"type": "base64", "media_type": "image/jpeg", "data": image}}]
-            content.append({"type": "text", "text": request.prompt})
+        content = claude_content(request) if request.images else request.prompt
         body: dict[str, Any] = {
             "messages": [{"role": "user", "content": content}], "model": settings["model"],
             "max_tokens": settings.get("maxTokens") or max_tokens(str(settings["model"])),

@@ -1,1 +1,1 @@
-"""AWS: text2vec-aws (Bedrock and SageMaker)."""
+"""AWS: text2vec-aws and generative-aws (Bedrock and SageMaker)."""

@@ -63,6 +63,8 @@ class GoogleGenerative(ApiGenerative):
     option_name = "google"
     client = GoogleGenerativeClient
     takes_images = True
+    # `apiEndpoint` only chooses between AI Studio and Vertex AI (Google's hosts): only baseURL names a host.
+    host_options = ("baseURL",)
     meta_name = "Generative Search - Google"
     documentation = "https://cloud.google.com/vertex-ai/docs/generative-ai/chat/test-chat-prompts"
     fields = {
@@ -85,6 +87,7 @@ class GoogleGenerative(ApiGenerative):
     }
     options = ("apiEndpoint", "projectId", "endpointId", "region", "location", "model", "temperature", "maxTokens",
                "topP", "topK", "stopSequences", "presencePenalty", "frequencyPenalty", "baseURL")
+    metadata_fields = {"usageMetadata": {"promptTokenCount": int, "candidatesTokenCount": int, "totalTokenCount": int}}
 
     def check(self, settings: Mapping[str, Any]) -> None:
         endpoint = settings.get("apiEndpoint")
@@ -143,4 +146,5 @@ class GoogleGenerative(ApiGenerative):
             reason = candidate.get("finishReason", "")
             raise ModuleError(FINISH_REASONS.get(reason, f"unrecognized finish reason: {reason}"), 500)
         usage = answer.get("usageMetadata")
-        return parts[0]["text"].strip("\n"), ({"usageMetadata": usage} if usage else {})
+        counts = {key: usage.get(key) for key in self.metadata_fields["usageMetadata"]} if usage else None
+        return parts[0]["text"].strip("\n"), ({"usageMetadata": counts} if counts else {})

@@ -31,6 +31,8 @@ class ApiGenerative(ApiModule):
     #: The metadata `answer` returns, as Weaviate's GraphQL names it under `_additional.generate.<option_name>`:
     #: field name -> int | float | str | bool | [str], or a nested map. Empty: the provider reports none.
     metadata_fields: ClassVar[Mapping[str, Any]] = {}
+    #: Its per-query options that name a host (a provider whose `endpoint` is a name, not a URL, says fewer).
+    host_options: ClassVar[tuple[str, ...]] = HOST_OPTIONS
 
     def request(self, request: GenerativeRequest, settings: Mapping[str, Any]) -> tuple[str, Any]:
         raise NotImplementedError
@@ -54,7 +56,7 @@ class ApiGenerative(ApiModule):
         if request.images and not self.takes_images:
             raise ModuleError(f"{self.name} does not take images", 422)
         settings = self._client.for_request(ctx, self.merged(config, request.options))
-        movers = [key for key in HOST_OPTIONS if request.options.get(key)]
+        movers = [key for key in self.host_options if request.options.get(key)]
         if movers and self._client.key(ctx, settings)[1]:
             header, env_var = self._client.key_names(settings)
             raise ModuleError(

@@ -1,4 +1,4 @@
-"""`_additional { generate }` through the real server for the providers with their own wire (Google, AWS,
+"""`_additional { generate }` through the real server for the providers with their own wire (Google, AWS Bedrock,
 Databricks, Contextual AI): each collection names its provider, a fake on 127.0.0.1 answers in the provider's
 format, and a per-query option of that provider overrides the collection's setting."""
 
@@ -11,11 +11,13 @@ import pytest
 
 from tests.conftest import Server, make_settings
 from tests.modules.contract import generative_more as fakes
+from tests.modules.contract.more import AWS_SECRET, aws_verified
 from tests.modules.fake_upstream import FakeUpstream, Recorded, Reply
 from vectordb.api.app import create_app
 from vectordb.database import Database
 
-ENV = {"GOOGLE_APIKEY": "g-SERVERKEY", "DATABRICKS_TOKEN": "dapi-SERVERKEY", "CONTEXTUALAI_APIKEY": "ctx-SERVERKEY"}
+ENV = {"GOOGLE_APIKEY": "g-SERVERKEY", "DATABRICKS_TOKEN": "dapi-SERVERKEY", "CONTEXTUALAI_APIKEY": "ctx-SERVERKEY",
+       "AWS_ACCESS_KEY_ID": "AKIDSERVER", "AWS_SECRET_ACCESS_KEY": AWS_SECRET}
 
 
 def answering(build):
@@ -28,7 +30,7 @@ def answering(build):
 @pytest.fixture(scope="module")
 def fakes_by_provider():
     answers = {"google": fakes.gemini_answer, "databricks": fakes.databricks_answer,
-               "contextualai": fakes.contextual_answer}
+               "contextualai": fakes.contextual_answer, "aws": fakes.bedrock_claude}
     with contextlib.ExitStack() as stack:
         yield {name: stack.enter_context(FakeUpstream(answering(build))) for name, build in answers.items()}
 
@@ -49,13 +51,20 @@ def contextualai(fakes_by_provider: dict[str, FakeUpstream]) -> FakeUpstream:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, google: FakeUpstream, databricks: FakeUpstream, contextualai: FakeUpstream):
+def aws(fakes_by_provider: dict[str, FakeUpstream]) -> FakeUpstream:
+    return fakes_by_provider["aws"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, google: FakeUpstream, databricks: FakeUpstream, contextualai: FakeUpstream,
+           aws: FakeUpstream):
     db = Database(make_settings(tmp_path_factory.mktemp("gen"), ENABLE_API_BASED_MODULES="true", **ENV))
     configs = {
         "GoogleDoc": {"generative-google": {"baseURL": google.url, "model": "gemini-2.5-flash", "temperature": 0.1}},
         "DatabricksDoc": {"generative-databricks": {"endpoint": databricks.url + "/serving-endpoints/llm/invocations",
                                                     "maxTokens": 50}},
         "ContextualDoc": {"generative-contextualai": {"baseURL": contextualai.url, "systemPrompt": "Be brief."}},
+        "AwsDoc": {"generative-aws": {"region": "us-east-1", "model": fakes.CLAUDE, "baseURL": aws.url}},
     }
     with Server(create_app(db)) as running:
         http = httpx.Client(base_url=running.url, timeout=30)
@@ -68,17 +77,19 @@ def server(tmp_path_factory, google: FakeUpstream, databricks: FakeUpstream, con
     db.close()
 
 
-def generate(http: httpx.Client, collection: str, arguments: str) -> dict:
+def generate(http: httpx.Client, collection: str, arguments: str, metadata: str = "") -> dict:
     query = (f"{{ Get {{ {collection} {{ title _additional {{ generate({arguments}) "
-             "{ singleResult groupedResult error } } } } }")
+             f"{{ singleResult groupedResult error {metadata} }} }} }} }} }}")
     out = http.post("/v1/graphql", json={"query": query}).json()
     assert "errors" not in out, out
     return out["data"]["Get"][collection][0]["_additional"]["generate"]
 
 
 def test_google(server: httpx.Client, google: FakeUpstream) -> None:
-    got = generate(server, "GoogleDoc", 'singleResult: {prompt: "About {title}", google: {temperature: 0.7}}')
-    assert got == {"singleResult": "generated", "groupedResult": None, "error": None}
+    got = generate(server, "GoogleDoc", 'singleResult: {prompt: "About {title}", google: {temperature: 0.7}}',
+                   "google { usageMetadata { promptTokenCount candidatesTokenCount totalTokenCount } }")
+    assert got == {"singleResult": "generated", "groupedResult": None, "error": None, "google": {
+        "usageMetadata": {"promptTokenCount": 8, "candidatesTokenCount": 5, "totalTokenCount": 13}}}
     sent = google.requests[-1]
     assert sent.body["contents"][0]["parts"][0]["text"] == "About Dune"
     assert sent.body["generationConfig"]["temperature"] == 0.7 and sent.headers["x-goog-api-key"] == "g-SERVERKEY"
@@ -100,3 +111,12 @@ def test_contextualai_grounds_on_the_results(server: httpx.Client, contextualai:
     sent = contextualai.requests[-1].body
     assert sent["messages"][0]["content"] == "Who wrote Dune?" and sent["knowledge"] == ["Dune"]
     assert sent["temperature"] == 0.3 and sent["system_prompt"] == "Be brief."
+
+
+def test_aws(server: httpx.Client, aws: FakeUpstream) -> None:
+    got = generate(server, "AwsDoc", 'singleResult: {prompt: "About {title}", aws: {temperature: 0.4, maxTokens: 64}}')
+    assert got == {"singleResult": "generated", "groupedResult": None, "error": None}
+    sent = aws.requests[-1]
+    assert sent.body == {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 64, "temperature": 0.4,
+                         "messages": [{"role": "user", "content": [{"type": "text", "text": "About Dune"}]}]}
+    assert aws_verified(sent) == "AKIDSERVER"

@@ -43,6 +43,8 @@ class GenerativeCase:
     host_option: str = "baseURL"
     #: Whether the provider's answer carries metadata (token usage).
     metadata: bool = True
+    #: Further headers every call sends (AWS's secret key beside the access key the tests vary).
+    request_headers: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:

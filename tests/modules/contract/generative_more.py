@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import anthropic.types
 from contextual.types import GenerateCreateResponse
 from contextual.types.generate_create_params import GenerateCreateParams
 from databricks.sdk.service.serving import QueryEndpointResponse
@@ -14,6 +15,7 @@ from google.genai import types as genai
 from pydantic import TypeAdapter
 
 from tests.modules.contract.generative_cases import GenerativeCase, chat_completion
+from tests.modules.contract.more import AWS_SECRET, aws_verified
 from tests.modules.fake_upstream import Recorded
 
 
@@ -22,7 +24,8 @@ def gemini_answer(request: Recorded, text: str) -> dict[str, Any]:
     genai.GenerationConfig.model_validate(request.body["generationConfig"])
     body = {"candidates": [{"content": {"role": "model", "parts": [{"text": f"\n{text}\n"}]},
                             "finishReason": "STOP", "index": 0}],
-            "usageMetadata": {"promptTokenCount": 8, "candidatesTokenCount": 5, "totalTokenCount": 13},
+            "usageMetadata": {"promptTokenCount": 8, "candidatesTokenCount": 5, "totalTokenCount": 13,
+                              "thoughtsTokenCount": 4, "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 8}]},
             "modelVersion": "gemini-2.5-flash"}
     genai.GenerateContentResponse.model_validate(body)
     return body
@@ -77,4 +80,26 @@ CONTEXTUALAI = GenerativeCase(
     option=("maxNewTokens", 77, lambda body: body["max_new_tokens"]), path="/v1/generate", metadata=False,
 )
 
-MORE = [GOOGLE, DATABRICKS, CONTEXTUALAI]
+def bedrock_claude(request: Recorded, text: str) -> dict[str, Any]:
+    body = {"id": "msg_bdrk_1", "type": "message", "role": "assistant", "model": "claude-3-5-sonnet-20240620",
+            "content": [{"type": "text", "text": text}], "stop_reason": "end_turn", "stop_sequence": None,
+            "usage": {"input_tokens": 12, "output_tokens": 6}}
+    anthropic.types.Message.model_validate(body)
+    return body
+
+
+CLAUDE = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+AWS_HEADERS = {"X-Aws-Access-Key": "AKIDCONTRACT", "X-Aws-Secret-Key": AWS_SECRET}
+
+AWS = GenerativeCase(
+    module="generative-aws", config=lambda url: {"region": "us-east-1", "model": CLAUDE, "baseURL": url},
+    prompt=lambda r: r.body["messages"][0]["content"][-1]["text"], answer=bedrock_claude,
+    error=lambda status, message: {"message": message},
+    key_header="X-Aws-Access-Key", key_env="AWS_ACCESS_KEY_ID", sent_key=aws_verified,
+    request_headers={"X-Aws-Secret-Key": AWS_SECRET},
+    option=("temperature", 0.25, lambda body: body["temperature"]),
+    images=lambda r: [p["source"]["data"] for p in r.body["messages"][0]["content"] if p["type"] == "image"],
+    path="/model/anthropic.claude-3-5-sonnet-20240620-v1%3A0/invoke", metadata=False,
+)
+
+MORE = [GOOGLE, DATABRICKS, CONTEXTUALAI, AWS]

@@ -84,7 +84,12 @@ GOOGLE = VectorizerCase(
 
 
 def aws_verified(request: Recorded) -> str | None:
-    """The access key of a request whose SigV4 signature botocore accepts for that key's secret."""
+    """The access key of a Bedrock request in us-east-1 whose SigV4 signature botocore accepts for that key's
+    secret."""
+    return aws_verified_for(request, "bedrock")
+
+
+def aws_verified_for(request: Recorded, service: str, region: str = "us-east-1") -> str | None:
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
@@ -98,7 +103,7 @@ def aws_verified(request: Recorded) -> str | None:
     host = request.headers["host"]
     rebuilt = AWSRequest(method=request.method, url=f"http://{host}{request.path}", data=request.raw, headers=headers)
     rebuilt.context["timestamp"] = request.headers["x-amz-date"]
-    signer = SigV4Auth(Credentials(access_key, AWS_SECRET), "bedrock", "us-east-1")
+    signer = SigV4Auth(Credentials(access_key, AWS_SECRET), service, region)
     expected = signer.signature(signer.string_to_sign(rebuilt, signer.canonical_request(rebuilt)), rebuilt)
     return access_key if auth.endswith(f"Signature={expected}") else None
 

@@ -41,7 +41,7 @@ def echo(case: GenerativeCase) -> Any:
 
 
 def keyed(case: GenerativeCase) -> dict[str, str]:
-    return {case.key_header: KEY} if case.key_header else {}
+    return {**case.request_headers, **({case.key_header: KEY} if case.key_header else {})}
 
 
 @pytest.fixture
@@ -103,7 +103,8 @@ def test_missing_key_names_the_header_and_the_variable(case: GenerativeCase, fak
 
 def test_header_key_and_environment_key(case: GenerativeCase, fake: FakeUpstream) -> None:
     generate(case.module, GenerativeRequest(PROMPT), case.config(fake.url), keyed(case))
-    generate(case.module, GenerativeRequest(PROMPT), case.config(fake.url), {}, {str(case.key_env): ENV_KEY})
+    generate(case.module, GenerativeRequest(PROMPT), case.config(fake.url), case.request_headers,
+             {str(case.key_env): ENV_KEY})
     assert [case.sent_key(r) for r in fake.requests] == [KEY, ENV_KEY]
 
 
@@ -136,7 +137,7 @@ def test_base_url_setting_and_header(case: GenerativeCase, fake: FakeUpstream) -
 def test_a_host_from_the_query_never_gets_the_servers_key(case: GenerativeCase, fake: FakeUpstream) -> None:
     request = GenerativeRequest(PROMPT, options={case.host_option: fake.url + "/elsewhere"})
     with pytest.raises(ModuleError) as caught:
-        generate(case.module, request, case.config(fake.url), {}, {str(case.key_env): ENV_KEY})
+        generate(case.module, request, case.config(fake.url), case.request_headers, {str(case.key_env): ENV_KEY})
     assert caught.value.status == 400 and str(case.key_header) in caught.value.message and fake.requests == []
     generate(case.module, request, case.config(fake.url), keyed(case), {str(case.key_env): ENV_KEY})
     assert fake.requests[0].path.startswith("/elsewhere") and case.sent_key(fake.requests[0]) == KEY

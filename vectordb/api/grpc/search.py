@@ -194,7 +194,7 @@ def searches(message: Any) -> dict[str, dict[str, Any]]:
 
 
 #: gRPC option names whose camelCase is not Weaviate's GraphQL spelling.
-_OPTION_NAMES = {"base_url": "baseURL"}
+_OPTION_NAMES = {"base_url": "baseURL", "log_probs": "logprobs", "top_log_probs": "topLogprobs"}
 
 
 def _option_value(field: Any, value: Any) -> Any:
