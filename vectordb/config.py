@@ -146,7 +146,7 @@ class Settings:
     query_timeout_seconds: float = 60.0
     # Tenant stores kept open at once (each an LMDB environment and its vector indexes); the file limit may
     # lower it (vectordb/tenants/stores.py).
-    tenant_stores_open: int = 256
+    tenant_stores_open: int = 128
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -178,7 +178,7 @@ class Settings:
             cors_allow_headers=_header(env, "CORS_ALLOW_HEADERS", CORS_ALLOW_HEADERS),
             hnsw_snapshot_interval_seconds=_int(env, "VECTORDB_HNSW_SNAPSHOT_INTERVAL_SECONDS", 60),
             query_timeout_seconds=_seconds(env, "VECTORDB_QUERY_TIMEOUT", 60.0),
-            tenant_stores_open=max(1, _int(env, "VECTORDB_TENANT_STORES_OPEN", 256)),
+            tenant_stores_open=max(1, _int(env, "VECTORDB_TENANT_STORES_OPEN", 128)),
             env=env,
         )
         return replace(settings, **overrides) if overrides else settings

@@ -597,29 +597,41 @@ class Database:
         }
 
     def nodes(self, *, verbose: bool = False, class_name: str | None = None) -> dict[str, Any]:
-        colls = [self.collection(class_name)] if class_name else list(self.collections.values())
-        counts = {c.name: c.count() for c in colls}
+        if class_name:
+            found = self._class(class_name)
+            colls = [found] if isinstance(found, Collection) else []
+            tenanted = [found] if isinstance(found, TenantedCollection) else []
+        else:
+            colls, tenanted = list(self.collections.values()), list(self.tenanted.values())
+        # (class, shard name, objects): a single-tenant collection is one shard; of a multi-tenant class, the
+        # tenants whose stores are open (loaded) now, as Weaviate counts its loaded shards.
+        shards = [(c.name, "shard0", c.count()) for c in colls]
+        for mt in tenanted:
+            for key in self.tenant_stores.open_stores(mt.name):
+                with self.tenant_stores.lease_if_open(key) as store:
+                    if store is not None:
+                        shards.append((mt.name, key[1], store.count()))
         node: dict[str, Any] = {
             "name": "node1",
             "status": "HEALTHY",
             "version": VERSION,
             "gitHash": "vectordb",
-            "stats": {"shardCount": len(colls), "objectCount": sum(counts.values())},
+            "stats": {"shardCount": len(shards), "objectCount": sum(n for _c, _s, n in shards)},
             "batchStats": {"queueLength": 0, "ratePerSecond": 0},
             "operationalMode": "ReadWrite",
         }
         if verbose:
             # Weaviate answers null, not [], when no collection has a shard.
-            node["shards"] = None if not colls else [
+            node["shards"] = None if not shards else [
                 {
-                    "name": "shard0",
-                    "class": c.name,
-                    "objectCount": counts[c.name],
+                    "name": shard,
+                    "class": cls,
+                    "objectCount": count,
                     "vectorIndexingStatus": "READY",
                     "compressed": False,
                     "vectorQueueLength": 0,
                     "loaded": True,
                 }
-                for c in colls
+                for cls, shard, count in shards
             ]
         return {"nodes": [node]}

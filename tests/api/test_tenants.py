@@ -212,3 +212,20 @@ def test_references_stay_in_the_tenant(http):
     assert answer[1]["result"]["errors"]["error"][0]["message"] == NO_TENANT
     likes = http.get(f"/v1/objects/Pizza/{UUID1}", params={"tenant": "b"}).json()["properties"]["likes"]
     assert len(likes) == 1
+
+
+def test_shards_nodes_and_explore_with_tenants(http):
+    make_pizza(http)
+    add(http, "a", "b")
+    add(http, "c", status="COLD")
+    http.post("/v1/objects", json={"class": "Pizza", "tenant": "a", "properties": {"name": "x"},
+                                   "vector": [1, 0]}).raise_for_status()
+    assert {s["name"] for s in http.get("/v1/schema/Pizza/shards").json()} == {"a", "b"}
+    assert [s["name"] for s in http.get("/v1/schema/Pizza/shards", params={"tenant": "a"}).json()] == ["a"]
+    [node] = http.get("/v1/nodes", params={"output": "verbose"}).json()["nodes"]
+    assert {(s["class"], s["name"], s["objectCount"]) for s in node["shards"]} == {("Pizza", "a", 1)}
+    assert node["stats"]["objectCount"] == 1
+    http.post("/v1/schema", json={"class": "Plain", "vectorizer": "none"}).raise_for_status()
+    http.post("/v1/objects", json={"class": "Plain", "properties": {}, "vector": [1, 0]}).raise_for_status()
+    got = http.post("/v1/graphql", json={"query": "{Explore(nearVector: {vector: [1, 0]}) {className}}"}).json()
+    assert "errors" not in got and [r["className"] for r in got["data"]["Explore"]] == ["Plain"], got

@@ -17,3 +17,10 @@ def test_schema_batch_and_queries(server):
     done = run_in_venv(python, Path(__file__).with_name("weaviate_v3_script.py"), server.url)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip().endswith("ok")
+
+
+def test_multi_tenancy(server):
+    python = client_venv("weaviate-v3", V3_REQUIREMENTS)
+    done = run_in_venv(python, Path(__file__).with_name("weaviate_v3_script.py"), server.url, "tenants")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip().endswith("ok")

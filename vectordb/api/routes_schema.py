@@ -63,5 +63,10 @@ async def add_property(request: Request, class_name: str) -> Response:
 @router.get("/v1/schema/{class_name}/shards", **doc(ok=list[ShardStatus], errors=(401, 404, 500)))
 async def shards(request: Request, class_name: str) -> Response:
     db = get_db(request)
-    db.collection(class_name)
-    return JSON([{"name": "shard0", "status": "READY", "vectorQueueSize": 0}])
+    if not db.is_multi_tenant(class_name):
+        db.collection(class_name)
+        return JSON([{"name": "shard0", "status": "READY", "vectorQueueSize": 0}])
+    # Each active tenant is a shard; an inactive one is not loaded, so it has no status to report.
+    tenant = request.query_params.get("tenant")
+    return JSON([{"name": t["name"], "status": "READY", "vectorQueueSize": 0}
+                 for t in db.tenants(class_name, [tenant] if tenant else None) if t["activityStatus"] == "HOT"])

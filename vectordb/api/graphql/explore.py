@@ -80,7 +80,8 @@ def explore(db: Database, args: Mapping[str, Any], headers: Mapping[str, str]) -
         raise UserError("Explore: limit and offset must not be negative")
 
     default_metric = db.settings.default_vector_distance_metric
-    classes = [c for c in db.schema() if _searchable(c, search)]
+    # Explore takes no tenant (as Weaviate's), so it searches the classes without multi-tenancy.
+    classes = [c for c in db.schema() if _searchable(c, search) and not db.is_multi_tenant(c["class"])]
     metrics = {_metric(c, default_metric) for c in classes}
     if len(metrics) > 1:
         raise UserError(
