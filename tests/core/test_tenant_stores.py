@@ -125,3 +125,41 @@ def test_deleting_the_class_deletes_every_tenant(tmp_path):
         assert len(db.tenant_stores) == 0
         db.create_collection(CLASS)
         assert db.tenants("Doc") == []
+
+
+def test_many_threads_over_more_tenants_than_open_stores(tmp_path):
+    import random
+    import threading
+
+    with Database(make_settings(tmp_path, VECTORDB_TENANT_STORES_OPEN="3")) as db:
+        db.create_collection(CLASS)
+        names = [f"t{i}" for i in range(8)]
+        db.add_tenants("Doc", [{"name": t} for t in names])
+        written = {t: 0 for t in names}
+        lock = threading.Lock()
+        errors: list[BaseException] = []
+
+        def work(seed: int) -> None:
+            rng = random.Random(seed)
+            try:
+                for _ in range(40):
+                    t = rng.choice(names)
+                    if rng.random() < 0.5:
+                        with lock:  # counted under the lock so the total matches what was acknowledged
+                            results = db.batch_objects([{"class": "Doc", "tenant": t, "properties": {"n": 1},
+                                                         "vector": [1.0, 0.5]}])
+                            assert results[0]["error"] is None, results
+                            written[t] += 1
+                    else:
+                        db.list_objects("Doc", tenant=t, limit=1000)
+            except BaseException as exc:  # noqa: BLE001 (reported below)
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert not errors, errors
+        assert len(db.tenant_stores) <= 3
+        assert {t: db.list_objects("Doc", tenant=t, limit=1000)["totalResults"] for t in names} == written

@@ -93,8 +93,9 @@ class TenantedCollection:
 
     # the tenant list -------------------------------------------------------------------------------
     def tenants(self, names: list[str] | None = None) -> list[dict[str, str]]:
-        chosen = self.statuses if names is None else [n for n in dict.fromkeys(names) if n in self.statuses]
-        return [{"name": n, "activityStatus": self.statuses[n]} for n in chosen]
+        statuses = dict(self.statuses)  # a copy: another request may add or delete tenants meanwhile
+        chosen = statuses if names is None else [n for n in dict.fromkeys(names) if n in statuses]
+        return [{"name": n, "activityStatus": statuses[n]} for n in chosen]
 
     def add(self, wanted: dict[str, str]) -> list[dict[str, str]]:
         """Add tenants; one that exists already is left as it is (adding is idempotent, as Weaviate's)."""

@@ -18,6 +18,7 @@ from vectordb.errors import UserError
 from vectordb.query.request import SearchRequest, SearchResult
 from vectordb.references import parse_beacon
 from vectordb.render import beacon
+from vectordb.tenants.collection import is_multi_tenant
 
 if TYPE_CHECKING:
     from vectordb.database import Database
@@ -81,7 +82,7 @@ def explore(db: Database, args: Mapping[str, Any], headers: Mapping[str, str]) -
 
     default_metric = db.settings.default_vector_distance_metric
     # Explore takes no tenant (as Weaviate's), so it searches the classes without multi-tenancy.
-    classes = [c for c in db.schema() if _searchable(c, search) and not db.is_multi_tenant(c["class"])]
+    classes = [c for c in db.schema() if _searchable(c, search) and not is_multi_tenant(c)]
     metrics = {_metric(c, default_metric) for c in classes}
     if len(metrics) > 1:
         raise UserError(
