@@ -158,3 +158,14 @@ def test_one_failing_prompt_fails_the_grpc_search_as_weaviate(pets):
     coll, _ = pets
     with pytest.raises(WeaviateQueryError, match="Following property has empty value: 'nope'"):
         coll.generate.fetch_objects(limit=1, single_prompt="Tell {nope}")
+
+
+def test_ollama_gets_the_v4_clients_images_at_the_top_level_of_api_generate(pets, fakes):
+    coll, _ = pets
+    before = len(fakes["ollama"].requests)
+    out = coll.generate.fetch_objects(
+        limit=1, single_prompt=GenerativeParameters.single_prompt("What is {title}?", images=["aW1hZ2U="]),
+        generative_provider=GenerativeConfig.ollama(api_endpoint=fakes["ollama"].url, model="llava"))
+    [sent] = fakes["ollama"].requests[before:]
+    assert sent.path == "/api/generate" and sent.body["model"] == "llava" and sent.body["images"] == ["aW1hZ2U="]
+    assert out.objects[0].generated == f"<{sent.body['prompt']}>"
