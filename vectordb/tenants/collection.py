@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TENANTS_DIR = "tenants"
+TEMPLATE = f"{HIDDEN}template"
 _SCHEMA = b"schema"
 
 
@@ -87,7 +88,9 @@ class TenantedCollection:
 
     def _clear_leftovers(self) -> None:
         for child in (self.path / TENANTS_DIR).iterdir():
-            if child.name.startswith(HIDDEN) or child.name not in self.statuses:
+            if child.name == TEMPLATE:  # scratch, made again when a tenant is first used
+                shutil.rmtree(child, ignore_errors=True)
+            elif child.name.startswith(HIDDEN) or child.name not in self.statuses:
                 log.warning("removing %s, left by a tenant creation or deletion that was interrupted", child)
                 shutil.rmtree(child, ignore_errors=True)
 
@@ -190,7 +193,7 @@ class TenantedCollection:
     def _copy_empty_store(self, staging: Path) -> None:
         """An empty store at `staging`, copied from one made once per class and process: making each from
         scratch costs several synced commits (its named databases, its schema), copying 40 KB one fsync."""
-        template = self.path / TENANTS_DIR / f"{HIDDEN}template"
+        template = self.path / TENANTS_DIR / TEMPLATE
         if not template.exists():
             building = hidden_sibling(template, "new")
             try:
