@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import uuid as uuidlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import lmdb
 import numpy as np
 from pyroaring import BitMap
 
-from storage.kv import KV, from_u64, pack, u64, unpack
+from storage.kv import KV, MAX_DBS, from_u64, pack, u64, unpack
 
 _SCHEMA = b"schema"
 _NEXT_DOCID = b"next_docid"
@@ -203,3 +204,17 @@ class ObjectStore:
         cursor = txn.cursor(db=self.log)
         while cursor.first() and from_u64(cursor.key()) <= upto:
             cursor.delete()
+
+
+def count_closed(lmdb_dir: Path) -> int:
+    """The objects of a store no environment in any process has open, read without taking LMDB's lock file
+    (a reader slot would be a write): the caller must keep it from being opened meanwhile."""
+    env = lmdb.open(str(lmdb_dir), readonly=True, lock=False, max_dbs=MAX_DBS, readahead=False)
+    try:
+        with env.begin() as txn:
+            try:
+                return txn.stat(env.open_db(b"objects", txn=txn, create=False))["entries"]
+            except lmdb.NotFoundError:
+                return 0
+    finally:
+        env.close()

@@ -408,6 +408,10 @@ class Database:
             given = body.get("class")
             if isinstance(given, str) and capitalize_class(given) in self.tenanted:
                 tenant = body.get("tenant")
+                if not tenant and self.tenanted[capitalize_class(given)].settings.get("autoTenantCreation"):
+                    # Weaviate adds the batch's tenants before it stores anything, and one without a name
+                    # fails the whole batch.
+                    raise UserError(f"tenant name at index {i}: empty tenant name")
                 groups.setdefault((capitalize_class(given), tenant if isinstance(tenant, str) else None), []).append(i)
                 continue
             try:
@@ -603,14 +607,11 @@ class Database:
             tenanted = [found] if isinstance(found, TenantedCollection) else []
         else:
             colls, tenanted = list(self.collections.values()), list(self.tenanted.values())
-        # (class, shard name, objects): a single-tenant collection is one shard; of a multi-tenant class, the
-        # tenants whose stores are open (loaded) now, as Weaviate counts its loaded shards.
+        # (class, shard name, objects): a single-tenant collection is one shard, a multi-tenant class one per
+        # active tenant (an inactive one is unloaded, and Weaviate does not list it).
         shards = [(c.name, "shard0", c.count()) for c in colls]
         for mt in tenanted:
-            for key in self.tenant_stores.open_stores(mt.name):
-                with self.tenant_stores.lease_if_open(key) as store:
-                    if store is not None:
-                        shards.append((mt.name, key[1], store.count()))
+            shards.extend((mt.name, tenant, count) for tenant, count in mt.counts().items())
         node: dict[str, Any] = {
             "name": "node1",
             "status": "HEALTHY",

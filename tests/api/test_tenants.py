@@ -223,9 +223,26 @@ def test_shards_nodes_and_explore_with_tenants(http):
     assert {s["name"] for s in http.get("/v1/schema/Pizza/shards").json()} == {"a", "b"}
     assert [s["name"] for s in http.get("/v1/schema/Pizza/shards", params={"tenant": "a"}).json()] == ["a"]
     [node] = http.get("/v1/nodes", params={"output": "verbose"}).json()["nodes"]
-    assert {(s["class"], s["name"], s["objectCount"]) for s in node["shards"]} == {("Pizza", "a", 1)}
+    # every active tenant is a loaded shard (as in Weaviate); the cold one is not listed
+    assert {(s["class"], s["name"], s["objectCount"], s["loaded"]) for s in node["shards"]} == {
+        ("Pizza", "a", 1, True), ("Pizza", "b", 0, True)}
     assert node["stats"]["objectCount"] == 1
     http.post("/v1/schema", json={"class": "Plain", "vectorizer": "none"}).raise_for_status()
     http.post("/v1/objects", json={"class": "Plain", "properties": {}, "vector": [1, 0]}).raise_for_status()
     got = http.post("/v1/graphql", json={"query": "{Explore(nearVector: {vector: [1, 0]}) {className}}"}).json()
     assert "errors" not in got and [r["className"] for r in got["data"]["Explore"]] == ["Plain"], got
+
+
+def test_a_batch_without_tenant_for_auto_tenant_creation_fails_whole(http):
+    make_pizza(http, autoTenantCreation=True)
+    resp = http.post("/v1/batch/objects", json={"objects": [
+        {"class": "Pizza", "tenant": "t1", "properties": {"name": "x"}},
+        {"class": "Pizza", "properties": {"name": "y"}}]})
+    assert resp.status_code == 422 and "empty tenant name" in message(resp)
+    assert http.get("/v1/schema/Pizza/tenants").json() == []
+    make_plain = {"class": "Pizza2", "vectorizer": "none", "multiTenancyConfig": {"enabled": True}}
+    http.post("/v1/schema", json=make_plain).raise_for_status()
+    answer = http.post("/v1/batch/objects", json={"objects": [{"class": "Pizza2", "properties": {}}]})
+    assert answer.status_code == 200
+    assert answer.json()[0]["result"]["errors"]["error"][0]["message"] == (
+        "class Pizza2 has multi-tenancy enabled, but request was without tenant")

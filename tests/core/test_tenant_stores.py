@@ -163,3 +163,15 @@ def test_many_threads_over_more_tenants_than_open_stores(tmp_path):
         assert not errors, errors
         assert len(db.tenant_stores) <= 3
         assert {t: db.list_objects("Doc", tenant=t, limit=1000)["totalResults"] for t in names} == written
+
+
+def test_nodes_count_closed_stores_without_opening_them(tmp_path):
+    with Database(make_settings(tmp_path, VECTORDB_TENANT_STORES_OPEN="1")) as db:
+        db.create_collection(CLASS)
+        fill(db, ["a", "b", "c"], per=4)
+        db.add_tenants("Doc", [{"name": "empty"}])
+        assert db.tenant_stores.open_stores("Doc") == [("Doc", "c")]
+        [node] = db.nodes(verbose=True)["nodes"]
+        assert {s["name"]: s["objectCount"] for s in node["shards"]} == {"a": 4, "b": 4, "c": 4, "empty": 0}
+        assert node["stats"]["objectCount"] == 12
+        assert db.tenant_stores.open_stores("Doc") == [("Doc", "c")]

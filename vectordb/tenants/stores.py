@@ -14,7 +14,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
+from storage.objects import count_closed
 from vectordb.collection import Collection
 
 log = logging.getLogger(__name__)
@@ -118,6 +120,19 @@ class OpenStores:
                 entry.retired = False
                 return entry
         return None
+
+    def count(self, key: Key, lmdb_dir: Path) -> int:
+        """The objects in the store of `key`, open or not: a closed one is read in place, not opened (the
+        lock keeps it from being opened meanwhile)."""
+        with self._lock:
+            entry = self._open.get(key)
+            if entry is None:
+                return count_closed(lmdb_dir) if (lmdb_dir / "data.mdb").exists() else 0
+            entry.users += 1
+        try:
+            return entry.store.count()
+        finally:
+            self._release(entry)
 
     def open_stores(self, class_name: str) -> list[Key]:
         with self._lock:
