@@ -125,7 +125,9 @@ class OpenStores:
         """The objects in the store of `key`, open or not: a closed one is read in place, not opened (the
         lock keeps it from being opened meanwhile)."""
         with self._lock:
-            entry = self._open.get(key)
+            # one that went cold is still open while it is in use
+            entry = self._open.get(key) or next(
+                (e for e in self._retired if e.keep and (e.store.name, e.store.tenant) == key), None)
             if entry is None:
                 return count_closed(lmdb_dir) if (lmdb_dir / "data.mdb").exists() else 0
             entry.users += 1
