@@ -445,6 +445,26 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
+def query_vector(query: npt.ArrayLike, dim: int | None, name: str) -> FloatArray:
+    """The query as float32, refused unless it has the index's length and only finite values."""
+    q = np.asarray(query, dtype=np.float32).reshape(-1)
+    if len(q) != dim:
+        raise ValueError(f"query vector length {len(q)} does not match the index's vector length "
+                         f"{dim} for vector {name or 'default'!r}")
+    if not np.isfinite(q).all():
+        raise ValueError("the query vector must not contain NaN or infinity")
+    return q
+
+
+def search_args(k: int, allow: Iterable[int] | None) -> BitMap | None:
+    """A search's k checked and its allow-list as a bitmap."""
+    if k < 0:
+        raise ValueError(f"k must not be negative, got {k}")
+    if allow is not None and not isinstance(allow, AbstractBitMap):
+        return BitMap(allow)
+    return allow  # type: ignore[return-value]
+
+
 class _SnapshotError(Exception):
     """A snapshot that cannot be used; the message says why."""
 
@@ -587,21 +607,12 @@ class VectorIndex:
     # -- reads ---------------------------------------------------------------------------------------------
 
     def _query(self, query: npt.ArrayLike) -> FloatArray:
-        q = np.asarray(query, dtype=np.float32).reshape(-1)
-        if len(q) != self._dim:
-            raise ValueError(f"query vector length {len(q)} does not match the index's vector length "
-                             f"{self._dim} for vector {self.name or 'default'!r}")
-        if not np.isfinite(q).all():
-            raise ValueError("the query vector must not contain NaN or infinity")
-        return q
+        return query_vector(query, self._dim, self.name)
 
     def search(self, query: npt.ArrayLike, k: int, allow: BitMap | None = None,
                ef: int | None = None) -> tuple[IdArray, FloatArray]:
         """The k nearest live vectors (restricted to ``allow`` when given), ascending by Weaviate distance."""
-        if k < 0:
-            raise ValueError(f"k must not be negative, got {k}")
-        if allow is not None and not isinstance(allow, AbstractBitMap):
-            allow = BitMap(allow)
+        allow = search_args(k, allow)
         with self._lock.shared():
             self._check_open()
             settings = self._settings

@@ -8,7 +8,7 @@ can be brought level with LMDB after a crash by replaying it from their last sna
 from __future__ import annotations
 
 import uuid as uuidlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +163,17 @@ class ObjectStore:
             if vector is not None:
                 found[name] = vector
         return found
+
+    def vector_matrix(self, txn: lmdb.Transaction, name: str, docids: Iterable[int], dim: int) -> np.ndarray:
+        """The vectors of these doc ids as rows; a row of NaN where there is none of length ``dim``."""
+        db = self.vector_dbs[name]
+        ids = list(docids)
+        out = np.full((len(ids), dim), np.nan, dtype=np.float32)
+        for row, docid in enumerate(ids):
+            raw = txn.get(u64(int(docid)), db=db)
+            if raw is not None and len(raw) == 4 * dim:
+                out[row] = np.frombuffer(raw, dtype="<f4")
+        return out
 
     def iterate_vectors(self, txn: lmdb.Transaction, name: str) -> Iterator[tuple[int, np.ndarray]]:
         cursor = txn.cursor(db=self.vector_dbs[name])

@@ -25,8 +25,9 @@ import lmdb
 import numpy as np
 from pyroaring import BitMap
 
+from storage.compressed import AnyIndex, CompressedIndex, open_index
+from storage.compression import enabled_compression
 from storage.errors import MissingSchema
-from storage.hnsw import VectorIndex
 from storage.inverted import InvertedIndex
 from storage.kv import KV
 from storage.objects import DELETE, ObjectStore
@@ -94,7 +95,7 @@ class Collection:
         self.inverted = InvertedIndex(self.kv, self.class_def)
         if stored is None:
             self.kv.write(lambda txn: self.store.write_schema(txn, self.class_def))
-        self.indexes: dict[str, VectorIndex] = {}
+        self.indexes: dict[str, AnyIndex] = {}
         self._changes_since_snapshot = 0
         self._last_snapshot = time.monotonic()
         for space in self.spaces.values():
@@ -105,12 +106,24 @@ class Collection:
     def name(self) -> str:
         return self.class_def["class"]
 
+    @property
+    def compressed(self) -> bool:
+        """True when a vector index of this collection holds compressed codes (Weaviate's shard status)."""
+        return any(isinstance(ix, CompressedIndex) and ix.compressed for ix in self.indexes.values())
+
     # opening and snapshots -------------------------------------------------------------------------
     def _index_config(self, space: VectorSpace) -> dict[str, Any]:
         return {**space.index_config, "vectorIndexType": space.index_type}
 
+    def _new_index(self, space: VectorSpace) -> AnyIndex:
+        def fetch(ids: np.ndarray, dim: int) -> np.ndarray:
+            with self.kv.read() as txn:
+                return self.store.vector_matrix(txn, space.name, ids.tolist(), dim)
+
+        return open_index(self.path / "hnsw", space.name, self._index_config(space), fetch)
+
     def _open_index(self, space: VectorSpace) -> None:
-        index = VectorIndex(self.path / "hnsw", space.name, self._index_config(space))
+        index = self._new_index(space)
         with self.kv.read() as txn:
             # The index must prove it is level with LMDB, so that it can never silently miss objects.
             if index.load():
@@ -123,13 +136,15 @@ class Collection:
                 if unlevel is not None:
                     log.warning("%s/%s: the vector index is not level with the store (%s); rebuilding it",
                                 self.name, space.label, unlevel)
-                    index = VectorIndex(self.path / "hnsw", space.name, self._index_config(space))
+                    index = self._new_index(space)
                     self._rebuild(index, space.name, txn)
             else:
                 self._rebuild(index, space.name, txn)
+        if isinstance(index, CompressedIndex):
+            index.train_if_due()
         self.indexes[space.name] = index
 
-    def _unlevel(self, index: VectorIndex, name: str, txn: lmdb.Transaction) -> str | None:
+    def _unlevel(self, index: AnyIndex, name: str, txn: lmdb.Transaction) -> str | None:
         held, stored = index.live_ids(), self.store.vector_docids(txn, name)
         if held == stored:
             return None
@@ -146,7 +161,7 @@ class Collection:
         return (f"it holds {len(held)} vectors, the store {len(stored)}, "
                 f"{len(missing)} of them missing from it")
 
-    def _replay(self, index: VectorIndex, name: str, txn: lmdb.Transaction) -> int:
+    def _replay(self, index: AnyIndex, name: str, txn: lmdb.Transaction) -> int:
         count = 0
         unfit = 0
         for _seq, op, docid, vec_name in self.store.log_since(txn, index.snapshot_seq):
@@ -168,7 +183,7 @@ class Collection:
         self._warn_unfit(name, unfit, index.dim)
         return count
 
-    def _rebuild(self, index: VectorIndex, name: str, txn: lmdb.Transaction) -> None:
+    def _rebuild(self, index: AnyIndex, name: str, txn: lmdb.Transaction) -> None:
         # Older versions could store vectors of several lengths; the most common one is the collection's.
         lengths = Counter(len(vector) for _docid, vector in self.store.iterate_vectors(txn, name))
         dim = lengths.most_common(1)[0][0] if lengths else None
@@ -242,10 +257,26 @@ class Collection:
             self.class_def = class_def
             self.inverted.set_schema(class_def)
             new_spaces = spaces(class_def)
+            compressing = []
             for name, space in new_spaces.items():
-                if name in self.indexes:
+                if name not in self.indexes:
+                    continue
+                if enabled_compression(self.spaces[name].index_config) != enabled_compression(space.index_config):
+                    compressing.append(space)
+                else:
                     self.indexes[name].update_config(self._index_config(space))
             self.spaces = new_spaces
+            for space in compressing:
+                self._compress(space)
+
+    def _compress(self, space: VectorSpace) -> None:
+        """Move a vector to the compressed index its changed config enables, built from the store."""
+        index = self._new_index(space)
+        with self.kv.read() as txn:
+            self._rebuild(index, space.name, txn)
+        old, self.indexes[space.name] = self.indexes[space.name], index
+        old.close()
+        self.snapshot()
 
     # reads -----------------------------------------------------------------------------------------
     @contextmanager

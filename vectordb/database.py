@@ -629,7 +629,7 @@ class Database:
                     "class": cls,
                     "objectCount": count,
                     "vectorIndexingStatus": "READY",
-                    "compressed": False,
+                    "compressed": c.compressed,
                     "vectorQueueLength": 0,
                     "loaded": True,
                 }

@@ -30,7 +30,7 @@ from vectordb.query.vectors import query_vector_for
 from vectordb.spaces import VectorSpace, resolve_target
 
 if TYPE_CHECKING:
-    from storage.hnsw import VectorIndex
+    from storage.compressed import AnyIndex
     from vectordb.database import Database
 
 # Below this many allowed docs a filtered fetch reads them by doc id instead of scanning every object.
@@ -170,7 +170,7 @@ def _metric(space: VectorSpace) -> str:
     return space.index_config.get("distance", "cosine")
 
 
-def _index(coll: Collection, space: VectorSpace) -> VectorIndex:
+def _index(coll: Collection, space: VectorSpace) -> AnyIndex:
     index = coll.indexes.get(space.name)
     if index is None:
         raise UserError(f"vector '{space.label}' of {coll.name} has no vector index (vectorIndexConfig.skip is true)")

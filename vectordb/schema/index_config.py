@@ -3,9 +3,9 @@ sharding and multi-tenancy. Each normaliser validates its block and returns it c
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
+from storage.compression import Compression
 from vectordb.schema._common import (
     as_dict,
     fail,
@@ -16,8 +16,6 @@ from vectordb.schema._common import (
     opt_number,
     opt_str,
 )
-
-log = logging.getLogger(__name__)
 
 DISTANCES = ("cosine", "dot", "l2-squared", "manhattan", "hamming")
 INDEX_TYPES = ("hnsw", "flat")
@@ -99,7 +97,7 @@ def _hnsw(cfg: dict, distance: str, w: str) -> dict:
         problems.append("vectorCacheMaxObjects and flatSearchCutoff must not be negative")
     if problems:
         raise fail(f"{w}: invalid hnsw config: {', '.join(problems)}")
-    _one_compression(out, w)
+    _one_compression(out, w, "hnsw")
     return out
 
 
@@ -133,7 +131,7 @@ def _flat(cfg: dict, distance: str, w: str) -> dict:
         raise fail(f"{w}: SQ is not currently supported for flat indices")
     if out["rq"]["enabled"] and out["rq"]["bits"] not in (1, 8):
         raise fail(f"{w}: RQ bits must be either 1 or 8")
-    _one_compression(out, w)
+    _one_compression(out, w, "flat")
     return out
 
 
@@ -146,16 +144,20 @@ def _pq(sub: dict, w: str) -> dict:
         "centroids": opt_int(sub, "centroids", 256, w),
         "trainingLimit": opt_int(sub, "trainingLimit", 100000, w),
         "encoder": {
-            "type": opt_choice(encoder, "type", "kmeans", ("kmeans", "tile"), f"{w}.encoder"),
-            "distribution": opt_choice(
-                encoder, "distribution", "log-normal", ("log-normal", "normal"), f"{w}.encoder"
-            ),
+            "type": opt_str(encoder, "type", "kmeans", f"{w}.encoder"),
+            "distribution": opt_str(encoder, "distribution", "log-normal", f"{w}.encoder"),
         },
     }
+    # Weaviate's messages (entities/vectorindex/hnsw/pq_config.go), which its parser checks whether or not
+    # pq is enabled.
+    if out["encoder"]["type"] not in ("kmeans", "tile"):
+        raise fail(f"{w}.encoder: invalid encoder type {out['encoder']['type']}")
+    if out["encoder"]["distribution"] not in ("log-normal", "normal"):
+        raise fail(f"{w}.encoder: invalid encoder distribution {out['encoder']['distribution']}")
     if out["segments"] < 0:
-        raise fail(f"{w}: segments must not be negative")
-    if not 1 <= out["centroids"] <= 256:
-        raise fail(f"{w}: centroids must be between 1 and 256")
+        raise fail(f"{w}: pq segments must be non-negative")
+    if out["centroids"] > 256:
+        raise fail(f"{w}: centroids should not be higher than 256. Attempting to use {out['centroids']}")
     if out["trainingLimit"] < 0:
         raise fail(f"{w}: trainingLimit must not be negative")
     return out
@@ -197,15 +199,20 @@ def _multivector(sub: dict, w: str) -> dict:
     return out
 
 
-def _one_compression(out: dict, w: str) -> None:
+def _one_compression(out: dict, w: str, index_type: str) -> None:
     enabled = [key for key in ("pq", "bq", "sq", "rq") if out[key]["enabled"]]
     if len(enabled) > 1:
         raise fail(
-            f"{w}: more than a single compression method enabled ({', '.join(enabled)}); enable at most one"
+            f"{w}: invalid {index_type} config: more than a single compression methods enabled "
+            f"({', '.join(enabled)}); enable at most one"
         )
+    if "rq" in enabled:
+        raise fail(f"{w}.rq: RQ compression is not supported by this server; use pq, sq or bq")
     if enabled:
-        # Recorded so clients see what they asked for; vectors stay uncompressed float32 here.
-        log.info("%s: %s compression is recorded but vectors are kept uncompressed", w, enabled[0])
+        try:
+            Compression.from_config({**out, "vectorIndexType": index_type})
+        except ValueError as exc:
+            raise fail(f"{w}: {exc}") from exc
 
 
 # ---------------------------------------------------------------- inverted index

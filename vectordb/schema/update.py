@@ -73,6 +73,7 @@ def _update_index(index_type: str, old_cfg: dict, new_raw: Any, where: str) -> d
         _immutable("multivector enabled", old_cfg["multivector"]["enabled"], cfg["multivector"]["enabled"], w)
         if old_cfg["rq"]["enabled"] and cfg["rq"]["enabled"]:
             _immutable("rq bits", old_cfg["rq"]["bits"], cfg["rq"]["bits"], w)
+        _compression_kept(old_cfg, cfg, w)
     else:
         _immutable("distance", old_cfg["distance"], cfg["distance"], w)
         for key in ("pq", "bq", "sq", "rq"):
@@ -83,6 +84,18 @@ def _update_index(index_type: str, old_cfg: dict, new_raw: Any, where: str) -> d
     cfg["skipDefaultQuantization"] = old_cfg["skipDefaultQuantization"]
     cfg["trackDefaultQuantization"] = old_cfg["trackDefaultQuantization"]
     return cfg
+
+
+def _compression_kept(old_cfg: dict, cfg: dict, w: str) -> None:
+    """Compression, once on, stays on and keeps its codes' shape (Weaviate: "once set on a collection,
+    quantization can't be disabled")."""
+    for key in ("pq", "sq", "bq"):
+        if old_cfg[key]["enabled"] and not cfg[key]["enabled"]:
+            raise fail(f'{w}: {key} compression cannot be disabled once enabled: attempted change of '
+                       f'{key}.enabled from "true" to "false"')
+    if old_cfg["pq"]["enabled"]:
+        for field in ("segments", "centroids"):
+            _immutable(f"pq.{field}", old_cfg["pq"][field], cfg["pq"][field], w)
 
 
 def _settings_unchanged(old: dict, new: dict) -> bool:
