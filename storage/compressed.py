@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 from pyroaring import BitMap
 
-from storage.compression import Compression, enabled_compression
+from storage.compression import Compression
 from storage.errors import StorageError
 from storage.hnsw import (
     MAX_DOC_ID,
@@ -45,8 +45,12 @@ from storage.hnsw import (
     search_args,
 )
 from storage.locks import RWLock
+from storage.vector_index import Fetch
 
 log = logging.getLogger(__name__)
+
+# One OpenMP thread: a query is one vector, so faiss's threads would only spin against the server's own.
+faiss.omp_set_num_threads(1)
 
 CODES_FORMAT = 1
 _DEAD = -1
@@ -56,9 +60,6 @@ _MIN_COMPACT = 1024
 _RELINK_GROWTH = 2
 _FILL_BLOCK = 16384
 
-# Reads full vectors of a length by doc id from the store; a row of NaN for an id that has none (deleted
-# meanwhile, or stored with another length by an older version).
-Fetch = Callable[[IdArray, int], FloatArray]
 
 
 def _plain_config(config: dict) -> dict:
@@ -552,12 +553,3 @@ def _keep_codes(old: Compression, new: Compression) -> Compression:
     return Compression(old.kind, old.flat, old.distance, new.training_limit, new.rescore_limit,
                        old.segments, old.centroids)
 
-
-AnyIndex = VectorIndex | CompressedIndex
-
-
-def open_index(directory: Path, name: str, config: dict, fetch: Fetch) -> AnyIndex:
-    """The index a vectorIndexConfig asks for: compressed codes when it enables pq, sq or bq, else hnswlib."""
-    if enabled_compression(config) is None:
-        return VectorIndex(directory, name, config)
-    return CompressedIndex(directory, name, config, fetch)

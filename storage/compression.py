@@ -1,4 +1,4 @@
-"""Which compression a vectorIndexConfig asks for (Weaviate's pq, sq, bq), and how its codes are made.
+"""A vector index's compression (Weaviate's pq, sq, bq), validated, and how its codes are made.
 
 The codes live in faiss indexes: HNSW over 8-bit scalar codes (sq), over product-quantizer codes (pq), over
 sign bits (bq, binary HNSW), and a binary exact scan for a flat index with bq. faiss was chosen over usearch
@@ -12,29 +12,17 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import faiss
 import numpy as np
 import numpy.typing as npt
 
-# One OpenMP thread: a query is one vector, so faiss's threads would only spin against the server's own.
-faiss.omp_set_num_threads(1)
+from storage.vector_index import enabled_compression
 
-COMPRESSIONS = ("pq", "sq", "bq")
 # faiss's quantized HNSW indexes score by inner product or L2; Weaviate's other distances have no codes here.
 COMPRESSED_DISTANCES = ("cosine", "dot", "l2-squared")
 # Weaviate's flat index rescores max(rescoreLimit, k) candidates; -1 there means "let the server pick".
 FLAT_DEFAULT_RESCORE = -1
 
 FloatArray = npt.NDArray[np.float32]
-
-
-def enabled_compression(config: dict) -> str | None:
-    """The compression a vectorIndexConfig enables, if any."""
-    for kind in COMPRESSIONS:
-        sub = config.get(kind)
-        if isinstance(sub, dict) and sub.get("enabled"):
-            return kind
-    return None
 
 
 def optimal_segments(dim: int) -> int:
@@ -113,6 +101,8 @@ class Compression:
 
     def new_index(self, dim: int, max_connections: int, ef_construction: int) -> Any:
         """An empty faiss index for vectors of length ``dim`` (before training, for pq and sq)."""
+        import faiss  # here, not at the top: schema validation reads this module without faiss
+
         if self.binary:
             bits = _code_bits(dim)
             if self.flat:

@@ -25,12 +25,11 @@ import lmdb
 import numpy as np
 from pyroaring import BitMap
 
-from storage.compressed import AnyIndex, CompressedIndex, open_index
-from storage.compression import enabled_compression
 from storage.errors import MissingSchema
 from storage.inverted import InvertedIndex
 from storage.kv import KV
 from storage.objects import DELETE, ObjectStore
+from storage.vector_index import AnyIndex, enabled_compression, is_compressed, open_index, settle
 from vectordb.errors import NotFound, UserError
 from vectordb.schema import merge_properties, validate_properties
 from vectordb.spaces import VectorSpace, spaces, vector_problem
@@ -109,7 +108,7 @@ class Collection:
     @property
     def compressed(self) -> bool:
         """True when a vector index of this collection holds compressed codes (Weaviate's shard status)."""
-        return any(isinstance(ix, CompressedIndex) and ix.compressed for ix in self.indexes.values())
+        return any(is_compressed(ix) for ix in self.indexes.values())
 
     # opening and snapshots -------------------------------------------------------------------------
     def _index_config(self, space: VectorSpace) -> dict[str, Any]:
@@ -140,8 +139,7 @@ class Collection:
                     self._rebuild(index, space.name, txn)
             else:
                 self._rebuild(index, space.name, txn)
-        if isinstance(index, CompressedIndex):
-            index.train_if_due()
+        settle(index)
         self.indexes[space.name] = index
 
     def _unlevel(self, index: AnyIndex, name: str, txn: lmdb.Transaction) -> str | None:

@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from pyroaring import BitMap
 
-from storage.compressed import CompressedIndex, open_index
+from storage.compressed import CompressedIndex
 from storage.hnsw import VectorIndex
+from storage.vector_index import open_index
 
 DIM = 96
 N = 2000

@@ -30,7 +30,7 @@ from vectordb.query.vectors import query_vector_for
 from vectordb.spaces import VectorSpace, resolve_target
 
 if TYPE_CHECKING:
-    from storage.compressed import AnyIndex
+    from storage.vector_index import AnyIndex
     from vectordb.database import Database
 
 # Below this many allowed docs a filtered fetch reads them by doc id instead of scanning every object.

@@ -1,0 +1,54 @@
+"""Which index holds a vector: hnswlib's float graph, or compressed codes when its config enables pq, sq or bq.
+
+The compressed index (and faiss under it) is imported only for a collection that asks for it, so that opening
+the uncompressed default costs no more than before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
+
+import numpy as np
+
+from storage.hnsw import VectorIndex
+
+if TYPE_CHECKING:
+    from storage.compressed import CompressedIndex
+
+COMPRESSIONS = ("pq", "sq", "bq")
+
+AnyIndex: TypeAlias = "VectorIndex | CompressedIndex"
+# Reads full vectors of a length by doc id from the store; a row of NaN for an id that has none (deleted
+# meanwhile, or stored with another length by an older version).
+Fetch = Callable[[np.ndarray, int], np.ndarray]
+
+
+def enabled_compression(config: dict) -> str | None:
+    """The compression a vectorIndexConfig enables, if any."""
+    for kind in COMPRESSIONS:
+        sub = config.get(kind)
+        if isinstance(sub, dict) and sub.get("enabled"):
+            return kind
+    return None
+
+
+def open_index(directory: Path, name: str, config: dict, fetch: Fetch) -> AnyIndex:
+    """The index a vectorIndexConfig asks for."""
+    if enabled_compression(config) is None:
+        return VectorIndex(directory, name, config)
+    from storage.compressed import CompressedIndex
+
+    return CompressedIndex(directory, name, config, fetch)
+
+
+def is_compressed(index: AnyIndex) -> bool:
+    """True when the index holds compressed codes (a pq or sq index before training holds floats)."""
+    return not isinstance(index, VectorIndex) and index.compressed
+
+
+def settle(index: AnyIndex) -> None:
+    """After open and replay: train a compressed index whose vectors reached trainingLimit meanwhile."""
+    if not isinstance(index, VectorIndex):
+        index.train_if_due()
