@@ -207,12 +207,13 @@ class CompressedIndex:
     def __init__(self, directory: Path, name: str, config: dict, fetch: Fetch) -> None:
         self.directory = Path(directory)
         self.name = name
-        self._settings = IndexSettings.from_config(_plain_config(config))
+        self._float_config = _plain_config(config)
+        self._settings = IndexSettings.from_config(self._float_config)
         self._compression = Compression.from_config(config)
         self._fetch = fetch
         self._lock = RWLock()
         self._save_lock = threading.Lock()
-        self._plain = VectorIndex(self.directory, name, _plain_config(config))
+        self._plain = VectorIndex(self.directory, name, self._float_config)
         self._codes: _Codes | None = None
         self._dim: int | None = None
         self._closed = False
@@ -344,12 +345,7 @@ class CompressedIndex:
                  self._compression.kind, len(sample_ids), len(ids))
         self._codes = codes
         self._plain.close()
-        self._plain = VectorIndex(self.directory, self.name, self._plain_config())
-
-    def _plain_config(self) -> dict:
-        return {"vectorIndexType": self._settings.index_type, "distance": self._settings.distance,
-                "maxConnections": self._settings.max_connections,
-                "efConstruction": self._settings.ef_construction}
+        self._plain = VectorIndex(self.directory, self.name, self._float_config)
 
     def _compact_if_needed(self) -> None:
         codes = self._codes
@@ -385,8 +381,9 @@ class CompressedIndex:
                              f"{self._compression.kind} to {compression.kind}")
         with self._lock.exclusive():
             self._check_open()
-            self._plain.update_config(_plain_config(config))
-            self._settings = IndexSettings.from_config(_plain_config(config))
+            self._float_config = _plain_config(config)
+            self._plain.update_config(self._float_config)
+            self._settings = IndexSettings.from_config(self._float_config)
             self._compression = compression if self._codes is None else _keep_codes(self._compression, compression)
             self._failed = None
         self.train_if_due()
@@ -416,7 +413,8 @@ class CompressedIndex:
                 candidates = allow & codes.live
                 if not candidates:
                     return _empty()
-                allowed, pool = _bitmap_array(candidates), len(candidates)
+                if len(candidates) < n_live:
+                    allowed, pool = _bitmap_array(candidates), len(candidates)
             k_eff = min(k, pool)
             search_ef = self._settings.search_ef(k_eff, ef)
             n_codes, n_rescore = self._compression.candidates(k_eff, search_ef)
@@ -522,7 +520,7 @@ class CompressedIndex:
         if loaded and not self._compression.training_limit:
             # bq compresses from the first vector, so a float snapshot here is not its own: rebuild.
             log.warning("vector index %r has a float snapshot but is bq-compressed; rebuilding it", self.name)
-            self._plain = VectorIndex(self.directory, self.name, self._plain_config())
+            self._plain = VectorIndex(self.directory, self.name, self._float_config)
             return False
         return loaded
 

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.peers.base import BuildParams, package_version
-from benchmarks.peers.vectordb_common import CLASS, bodies, class_def
+from benchmarks.peers.vectordb_common import CLASS, class_def
 from benchmarks.peers.vectordb_embedded import VectordbEmbedded
 
 DEFAULT_TRAINING_LIMIT = 100_000
@@ -27,18 +27,13 @@ class _Compressed(VectordbEmbedded):
     def quantizer(self, n: int) -> dict[str, Any]:
         return {"enabled": True, **({"trainingLimit": min(n, DEFAULT_TRAINING_LIMIT)} if self.trains else {})}
 
-    def build(self, vectors: np.ndarray, buckets: np.ndarray, params: BuildParams) -> None:
-        self.db = self._open()
+    def class_body(self, params: BuildParams, n: int) -> dict:
         body = class_def(params)
-        body["vectorIndexConfig"][self.kind] = self.quantizer(len(vectors))
-        self.db.create_collection(body)
-        for lo in range(0, len(vectors), params.batch):
-            results = self.db.batch_objects(
-                bodies(vectors[lo : lo + params.batch], buckets[lo : lo + params.batch], lo)
-            )
-            failed = [r["error"] for r in results if r.get("error")]
-            if failed:
-                raise RuntimeError(f"vectordb refused {len(failed)} objects, first: {failed[0]}")
+        body["vectorIndexConfig"][self.kind] = self.quantizer(n)
+        return body
+
+    def build(self, vectors: np.ndarray, buckets: np.ndarray, params: BuildParams) -> None:
+        super().build(vectors, buckets, params)
         if not self.db.collection(CLASS).compressed:
             raise RuntimeError(f"{self.kind} did not compress the index")
 

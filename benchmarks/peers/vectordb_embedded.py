@@ -29,9 +29,13 @@ class VectordbEmbedded(Adapter):
         self.ef = None
         return Database(Settings.from_env({"PERSISTENCE_DATA_PATH": str(self.workdir / "vectordb")}))
 
+    def class_body(self, params: BuildParams, n: int) -> dict:
+        """The class definition the import creates (the compressed variants add their quantizer)."""
+        return class_def(params)
+
     def build(self, vectors: np.ndarray, buckets: np.ndarray, params: BuildParams) -> None:
         self.db = self._open()
-        self.db.create_collection(class_def(params))
+        self.db.create_collection(self.class_body(params, len(vectors)))
         for lo in range(0, len(vectors), params.batch):
             results = self.db.batch_objects(
                 bodies(vectors[lo : lo + params.batch], buckets[lo : lo + params.batch], lo)
