@@ -59,6 +59,8 @@ _MIN_COMPACT = 1024
 # A pq graph is relinked from the full vectors each time it has doubled since it was last linked.
 _RELINK_GROWTH = 2
 _FILL_BLOCK = 16384
+_MAX_SAMPLE = 32768
+_SAMPLER = np.random.default_rng(0)
 
 
 
@@ -327,25 +329,42 @@ class CompressedIndex:
         return _Codes(self._compression, index, np.empty(0, dtype=np.int64))
 
     def _train(self) -> None:
-        """Train the codes on the stored vectors (up to trainingLimit of them) and encode every vector."""
+        """Train the codes on the stored vectors and encode every vector; the float index goes first, so
+        that it and the codes never take memory at the same time."""
         dim = self._plain.dim
+        assert dim is not None
         ids = _bitmap_array(self._plain.live_ids())
         try:
-            sample_ids = ids[: self._compression.training_limit]
-            self._dim = dim
-            codes = self._new_codes(self._full(sample_ids))
-            codes.fill(ids, self._full, self._settings.max_connections, self._settings.ef_construction)
-        except (ValueError, RuntimeError) as err:
-            # As Weaviate: the index stays uncompressed and says why; writes go on.
-            self._failed = str(err)
-            log.error("vector index %r: %s compression failed, vectors stay uncompressed: %s",
-                      self.name, self._compression.kind, err)
+            self._compression.check_length(dim)
+        except ValueError as err:
+            self._give_up(err)
             return
-        log.info("vector index %r: trained %s codes on %d vectors and compressed %d", self.name,
-                 self._compression.kind, len(sample_ids), len(ids))
-        self._codes = codes
         self._plain.close()
         self._plain = VectorIndex(self.directory, self.name, self._float_config)
+        self._dim = dim
+        # faiss's k-means takes at most 64 points a centroid (16,384) and SQ's ranges settle far sooner, so a
+        # fixed random sample of the stored vectors trains as well as all of them would.
+        sample = ids if len(ids) <= _MAX_SAMPLE else np.sort(_SAMPLER.choice(ids, _MAX_SAMPLE, replace=False))
+        try:
+            codes = self._new_codes(self._full(sample))
+            codes.fill(ids, self._full, self._settings.max_connections, self._settings.ef_construction)
+        except (ValueError, RuntimeError) as err:
+            self._give_up(err)
+            for start in range(0, len(ids), _FILL_BLOCK):
+                chunk = ids[start:start + _FILL_BLOCK]
+                vectors = self._full(chunk)
+                stored = np.isfinite(vectors).all(axis=1)
+                self._plain.upsert(chunk[stored], vectors[stored])
+            return
+        log.info("vector index %r: trained %s codes on %d vectors and compressed %d", self.name,
+                 self._compression.kind, len(sample), len(ids))
+        self._codes = codes
+
+    def _give_up(self, err: Exception) -> None:
+        # As Weaviate: the index stays uncompressed and says why; writes go on.
+        self._failed = str(err)
+        log.error("vector index %r: %s compression failed, vectors stay uncompressed: %s",
+                  self.name, self._compression.kind, err)
 
     def _compact_if_needed(self) -> None:
         codes = self._codes

@@ -92,6 +92,11 @@ class Compression:
             return ef, (self.rescore_limit if self.rescore_limit >= k else ef)
         return ef, ef
 
+    def check_length(self, dim: int) -> None:
+        """Refuse a vector length these codes cannot be made for."""
+        if self.kind == "pq":
+            self.segments_for(dim)
+
     def segments_for(self, dim: int) -> int:
         segments = self.segments or optimal_segments(dim)
         if dim % segments:

@@ -231,3 +231,15 @@ def test_refused_configs():
         CompressedIndex("/nonexistent", "", {"pq": {"enabled": True, "centroids": 100}}, Store().fetch)
     with pytest.raises(ValueError, match="not currently supported for flat"):
         CompressedIndex("/nonexistent", "", {"vectorIndexType": "flat", "sq": {"enabled": True}}, Store().fetch)
+
+
+def test_training_that_fails_in_faiss_keeps_every_vector_searchable(tmp_path, caplog):
+    store = Store()
+    # faiss's k-means needs at least as many vectors as centroids
+    config = {"distance": "cosine", "pq": {"enabled": True, "trainingLimit": 100, "centroids": 256}}
+    index = open_index(tmp_path, "", config, store.fetch)
+    store.put(range(150), VECTORS[:150])
+    index.upsert(np.arange(150), VECTORS[:150])
+    assert not index.compressed and len(index) == 150 and "compression failed" in caplog.text
+    found = index.search(VECTORS[42], 1)[0]
+    assert int(found[0]) == 42
