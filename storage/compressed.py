@@ -178,7 +178,7 @@ class _Codes:
         storage = faiss.downcast_index(self.index.storage)
         width = storage.sa_code_size()
         all_codes = faiss.rev_swig_ptr(storage.codes.data(), storage.ntotal * width).reshape(-1, width)
-        positions = np.array([self.pos_of[int(d)] for d in allowed], dtype=np.int64)
+        positions = np.flatnonzero(np.isin(self.docs, allowed.astype(np.int64)))
         decoded = storage.sa_decode(np.ascontiguousarray(all_codes[positions]))
         if self.compression.distance == "l2-squared":
             diff = decoded - query

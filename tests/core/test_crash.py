@@ -79,6 +79,10 @@ def test_sigkill_during_import_loses_no_acknowledged_write(tmp_path: Path) -> No
     for trial in range(12):
         acknowledged = max(acknowledged, _run_child(path, trial, acknowledged, rng.uniform(1.5, 3.5)))
         db = Database(make_settings(path))
+        if not acknowledged and not db.has_collection("Crash"):
+            # On a loaded machine the child can be killed before it created the collection: nothing to check.
+            db.close()
+            continue
         try:
             coll = db.collection("Crash")
             # Every acknowledged object is present with a vector ...
