@@ -609,15 +609,16 @@ class Database:
             colls, tenanted = list(self.collections.values()), list(self.tenanted.values())
         # (class, shard name, objects): a single-tenant collection is one shard, a multi-tenant class one per
         # active tenant (an inactive one is unloaded, and Weaviate does not list it).
-        shards = [(c.name, "shard0", c.count()) for c in colls]
+        shards = [(c.name, "shard0", c.count(), c.compressed) for c in colls]
         for mt in tenanted:
-            shards.extend((mt.name, tenant, count) for tenant, count in mt.counts().items())
+            # A tenant's store is read in place, not opened, so whether its index has trained is not known here.
+            shards.extend((mt.name, tenant, count, False) for tenant, count in mt.counts().items())
         node: dict[str, Any] = {
             "name": "node1",
             "status": "HEALTHY",
             "version": VERSION,
             "gitHash": "vectordb",
-            "stats": {"shardCount": len(shards), "objectCount": sum(n for _c, _s, n in shards)},
+            "stats": {"shardCount": len(shards), "objectCount": sum(n for _c, _s, n, _z in shards)},
             "batchStats": {"queueLength": 0, "ratePerSecond": 0},
             "operationalMode": "ReadWrite",
         }
@@ -629,10 +630,10 @@ class Database:
                     "class": cls,
                     "objectCount": count,
                     "vectorIndexingStatus": "READY",
-                    "compressed": c.compressed,
+                    "compressed": compressed,
                     "vectorQueueLength": 0,
                     "loaded": True,
                 }
-                for cls, shard, count in shards
+                for cls, shard, count, compressed in shards
             ]
         return {"nodes": [node]}
