@@ -25,7 +25,7 @@ from vectordb.ingest import ClassDraft, Ingest, parse_id
 from vectordb.loop import LoopThread
 from vectordb.references import reference_targets
 from vectordb.render import object_json
-from vectordb.tenancy import check_tenant, tenant_store, without_tenant
+from vectordb.tenancy import check_tenant, refuse_unnamed, tenant_store, without_tenant
 from vectordb.tenants.collection import TenantedCollection, is_multi_tenant, is_tenanted_dir
 from vectordb.tenants.status import parse_names, parse_tenants
 from vectordb.tenants.stores import OpenStores, store_limit
@@ -338,6 +338,7 @@ class Database:
     def insert_object(self, body: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> dict[str, Any]:
         given = body.get("class")
         if isinstance(given, str) and capitalize_class(given) in self.tenanted:
+            refuse_unnamed(self.tenanted[capitalize_class(given)], body.get("tenant"), 0)
             with self.shard(given, body.get("tenant"), create=True) as store:
                 return self._written_json(store, self._write_one(store, body, "create", headers))
         write = self._write_one(self._collection_for_write(given), body, "create", headers)
@@ -408,10 +409,7 @@ class Database:
             given = body.get("class")
             if isinstance(given, str) and capitalize_class(given) in self.tenanted:
                 tenant = body.get("tenant")
-                if not tenant and self.tenanted[capitalize_class(given)].settings.get("autoTenantCreation"):
-                    # Weaviate adds the batch's tenants before it stores anything, and one without a name
-                    # fails the whole batch.
-                    raise UserError(f"tenant name at index {i}: empty tenant name")
+                refuse_unnamed(self.tenanted[capitalize_class(given)], tenant, i)
                 groups.setdefault((capitalize_class(given), tenant if isinstance(tenant, str) else None), []).append(i)
                 continue
             try:

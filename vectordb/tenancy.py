@@ -33,6 +33,13 @@ def without_tenant(class_name: str) -> UserError:
     return UserError(f"class {class_name} has multi-tenancy enabled, but request was without tenant")
 
 
+def refuse_unnamed(mt: TenantedCollection, tenant: Any, index: int) -> None:
+    """Weaviate adds the tenants of a request's objects for an autoTenantCreation class before it stores any of
+    them, so an object without a tenant fails the whole request."""
+    if not tenant and mt.settings.get("autoTenantCreation"):
+        raise UserError(f"tenant name at index {index}: empty tenant name")
+
+
 @contextmanager
 def tenant_store(mt: TenantedCollection, tenant: Any, *, create: bool = False) -> Iterator[Collection]:
     """The store of `tenant`, leased for the block. create: an insert, which adds an unknown tenant when the

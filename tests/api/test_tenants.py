@@ -239,6 +239,8 @@ def test_a_batch_without_tenant_for_auto_tenant_creation_fails_whole(http):
         {"class": "Pizza", "tenant": "t1", "properties": {"name": "x"}},
         {"class": "Pizza", "properties": {"name": "y"}}]})
     assert resp.status_code == 422 and "empty tenant name" in message(resp)
+    resp = http.post("/v1/objects", json={"class": "Pizza", "properties": {"name": "y"}})
+    assert resp.status_code == 422 and message(resp) == "tenant name at index 0: empty tenant name"
     assert http.get("/v1/schema/Pizza/tenants").json() == []
     make_plain = {"class": "Pizza2", "vectorizer": "none", "multiTenancyConfig": {"enabled": True}}
     http.post("/v1/schema", json=make_plain).raise_for_status()
