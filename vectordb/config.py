@@ -54,7 +54,6 @@ def _items(env: Mapping[str, str], name: str) -> tuple[str, ...]:
 _UNSUPPORTED_AUTH = {
     "AUTHENTICATION_OIDC_ENABLED": "OIDC authentication",
     "AUTHENTICATION_DB_USERS_ENABLED": "database users",
-    "AUTHORIZATION_ADMINLIST_ENABLED": "admin-list authorization",
     "AUTHORIZATION_ENABLE_RBAC": "RBAC authorization",
     "AUTHORIZATION_RBAC_ENABLED": "RBAC authorization",
 }
@@ -122,6 +121,19 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     return seconds
 
 
+def _adminlist(env: Mapping[str, str]) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
+    """AUTHORIZATION_ADMINLIST_*: (enabled, admin users, read-only users), with Weaviate's start-up check."""
+    if not _bool(env.get("AUTHORIZATION_ADMINLIST_ENABLED"), False):
+        return False, (), ()
+    admins = _items(env, "AUTHORIZATION_ADMINLIST_USERS")
+    readonly = _items(env, "AUTHORIZATION_ADMINLIST_READONLY_USERS")
+    for user in admins:
+        if user in readonly:
+            raise ConfigError("invalid config: authorization adminlist: admin list: subject "
+                              f"'{user}' is present on both admin and read-only list")
+    return True, admins, readonly
+
+
 @dataclass(frozen=True)
 class Settings:
     data_path: Path = Path("./data")
@@ -137,6 +149,9 @@ class Settings:
     apikey_allowed_keys: tuple[str, ...] = ()
     apikey_users: tuple[str, ...] = ()
     anonymous_access_enabled: bool = True
+    adminlist_enabled: bool = False
+    adminlist_users: tuple[str, ...] = ()
+    adminlist_readonly_users: tuple[str, ...] = ()
     max_request_body_bytes: int = 256 << 20
     cors_allow_origin: str = "*"
     cors_allow_methods: str = "*"
@@ -158,6 +173,7 @@ class Settings:
         # Weaviate turns anonymous access off by default once an authentication scheme is on.
         anonymous = _bool(env.get("AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED"), not apikey_enabled)
         _check_auth(env, keys, users, anonymous)
+        adminlist, admins, readonly = _adminlist(env)
         settings = cls(
             data_path=Path(env.get("PERSISTENCE_DATA_PATH") or "./data"),
             query_defaults_limit=_int(env, "QUERY_DEFAULTS_LIMIT", 10),
@@ -172,6 +188,9 @@ class Settings:
             apikey_allowed_keys=keys if apikey_enabled else (),
             apikey_users=users if apikey_enabled else (),
             anonymous_access_enabled=anonymous,
+            adminlist_enabled=adminlist,
+            adminlist_users=admins,
+            adminlist_readonly_users=readonly,
             max_request_body_bytes=_int(env, "VECTORDB_MAX_REQUEST_BODY_BYTES", 256 << 20),
             cors_allow_origin=_header(env, "CORS_ALLOW_ORIGIN", "*"),
             cors_allow_methods=_header(env, "CORS_ALLOW_METHODS", "*"),

@@ -50,7 +50,7 @@ def test_api_key_lists_are_ignored_while_api_keys_are_off():
     assert settings.anonymous_access_enabled
 
 
-@pytest.mark.parametrize("name", ["AUTHENTICATION_OIDC_ENABLED", "AUTHORIZATION_ADMINLIST_ENABLED",
+@pytest.mark.parametrize("name", ["AUTHENTICATION_OIDC_ENABLED",
                                   "AUTHORIZATION_ENABLE_RBAC", "AUTHENTICATION_DB_USERS_ENABLED"])
 def test_an_auth_scheme_this_server_lacks_is_refused_not_ignored(name):
     # ignored, it would leave the server open to anyone while the owner believes it is protected

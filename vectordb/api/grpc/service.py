@@ -8,6 +8,7 @@ from typing import Any
 
 import grpc
 
+from vectordb.api import authz
 from vectordb.api.deps import authorize
 from vectordb.api.grpc import aggregate, batch, search
 from vectordb.api.grpc.errors import ShuttingDown, status_of
@@ -63,16 +64,26 @@ def tenants_get(db: Database, request: tenants_pb2.TenantsGetRequest, headers: M
     return reply
 
 
+def _resources(request: Any) -> list[str]:
+    """What a call touches, for the adminlist's message: its collection, or each collection of a batch."""
+    if hasattr(request, "objects") and not hasattr(request, "collection"):
+        names = sorted({obj.collection for obj in request.objects}) or [""]
+        return [authz.objects(name) for name in names]
+    return [authz.objects(getattr(request, "collection", ""))]
+
+
 class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def _call(self, handler: Handler, request: Any, context: grpc.ServicerContext) -> Any:
+    def _call(self, handler: Handler, request: Any, context: grpc.ServicerContext, verb: str = authz.READ) -> Any:
         metadata = {key.lower(): value for key, value in context.invocation_metadata()}
         try:
             if not self.db.ready:
                 raise ShuttingDown()
-            authorize(self.db.settings, metadata.get("authorization", ""))
+            user = authorize(self.db.settings, metadata.get("authorization", ""))
+            if self.db.settings.adminlist_enabled:
+                authz.permit(self.db.settings, user, verb, _resources(request))
             return handler(self.db, request, module_headers(metadata))
         except Exception as exc:
             code, message = status_of(exc)
@@ -82,10 +93,10 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
         return self._call(run_search, request, context)
 
     def BatchObjects(self, request: Any, context: grpc.ServicerContext) -> Any:  # noqa: N802
-        return self._call(batch.batch_objects, request, context)
+        return self._call(batch.batch_objects, request, context, authz.UPDATE)
 
     def BatchDelete(self, request: Any, context: grpc.ServicerContext) -> Any:  # noqa: N802
-        return self._call(batch.batch_delete, request, context)
+        return self._call(batch.batch_delete, request, context, authz.DELETE)
 
     def Aggregate(self, request: Any, context: grpc.ServicerContext) -> Any:  # noqa: N802
         return self._call(aggregate.aggregate, request, context)
