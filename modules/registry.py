@@ -108,7 +108,8 @@ class Registry:
         if default_vectorizer and default_vectorizer != "none":
             self._explicit.add(default_vectorizer)
         self._api_on = api_based_modules_on(env)
-        for name in sorted(self._explicit - set(entries)):
+        # backup-filesystem and backup-s3 are no model modules: vectordb/backup serves them
+        for name in sorted(self._explicit - set(entries) - {"backup-filesystem", "backup-s3"}):
             logger.warning(
                 "module %r is named in ENABLE_MODULES/DEFAULT_VECTORIZER_MODULE but is not known", name
             )

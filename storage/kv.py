@@ -220,6 +220,19 @@ class KV:
         self.write(lambda txn: txn.drop(handle, delete=True))
         self._dbs.pop(name, None)
 
+    def copy(self, dest: Path, txn: lmdb.Transaction) -> None:
+        """Write the environment as `txn` sees it, compacted, to `dest` (an empty or new directory): a copy
+        consistent at that one transaction while writes go on."""
+        self._check_open()
+        dest.mkdir(parents=True, exist_ok=True)
+        try:
+            self.env.copy(str(dest), compact=True, txn=txn)
+        except lmdb.Error as exc:
+            full_disk_error = full_disk(dest, exc)
+            if full_disk_error is not None:
+                raise full_disk_error from exc
+            raise
+
     def map_size(self) -> int:
         return self.env.info()["map_size"]
 

@@ -18,6 +18,7 @@ from storage.hnsw import fsync_dir
 from storage.locks import DirLock
 from storage.objects import MAX_VECTORS
 from vectordb import schema
+from vectordb.backup import Backups
 from vectordb.collection import HIDDEN, Collection, Write, hidden_sibling
 from vectordb.config import Settings
 from vectordb.errors import InsufficientStorage, NotFound, UserError
@@ -81,6 +82,7 @@ class Database:
         self.tenanted: dict[str, TenantedCollection] = {}
         self.tenant_stores = OpenStores(store_limit(self.settings.tenant_stores_open))
         try:
+            self.backups = Backups(self)
             self.collections_dir.mkdir(parents=True, exist_ok=True)
             for child in sorted(self.collections_dir.iterdir()):
                 if child.is_dir():
@@ -137,6 +139,7 @@ class Database:
         self.ready = False
         self._stop.set()
         self._snapshotter.join(timeout=30)
+        self.backups.close()
         with self.schema_lock:
             for coll in self.collections.values():
                 try:
@@ -594,7 +597,7 @@ class Database:
         return {
             "hostname": hostname,
             "version": VERSION,
-            "modules": self.modules.meta(),
+            "modules": {**self.modules.meta(), **self.backups.meta()},
             "grpcMaxMessageSize": 104858000,
         }
 

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
-from vectordb.api import routes_batch, routes_meta, routes_objects, routes_schema, routes_tenants
+from vectordb.api import routes_backups, routes_batch, routes_meta, routes_objects, routes_schema, routes_tenants
 from vectordb.api.access_log import install_access_log_redaction
 from vectordb.api.cors import Cors
 from vectordb.api.deps import check_api_key
@@ -43,8 +43,8 @@ def create_app(db: Database, *, close_on_shutdown: bool = False, listen_url: str
     secured = [Depends(check_api_key)]
     # the tags group /docs as Weaviate's API reference does
     routers = {"meta": routes_meta.router, "schema": routes_schema.router, "tenants": routes_tenants.router,
-               "objects": routes_objects.router,
-               "batch": routes_batch.router, "graphql": graphql_router}
+               "objects": routes_objects.router, "batch": routes_batch.router, "graphql": graphql_router,
+               "backups": routes_backups.router}
     for tag, router in routers.items():
         app.include_router(router, dependencies=secured, tags=[tag])
     app.state.path_methods = path_methods([routes_meta.open_router, *routers.values()])

@@ -21,6 +21,7 @@ _SCHEMAS: dict[str, dict[str, Any]] = {}  # every model named by some route, fil
 _ERRORS = {
     400: "the request is malformed (a parameter or body that cannot be read)",
     401: "API keys are on and the request has no valid `Authorization: Bearer <key>`",
+    403: "AUTHORIZATION_ADMINLIST_* does not let the user do this",
     404: "no such collection or object",
     413: "the body is larger than VECTORDB_MAX_REQUEST_BODY_BYTES",
     422: "the body or a parameter is invalid; the message names the field at fault",
