@@ -232,3 +232,30 @@ def test_meta_lists_the_backup_module(nodes):
     node = nodes()
     modules = node.http.get("/v1/meta").json()["modules"]
     assert modules["backup-filesystem"]["backupsPath"].endswith("backups")
+
+
+CONFUSED = [None, [None, None], {"a": {}}, -1, 2**70, 1.5, True, "x", "../.."]
+
+
+@pytest.mark.parametrize("field", ["id", "include", "exclude", "config", "config.CompressionLevel",
+                                   "config.Bucket", "config.Path"])
+def test_type_confused_bodies_are_4xx_never_5xx(nodes, field):
+    node = nodes()
+    _fill(node, count=1)
+    node.http.post("/v1/backups/filesystem", json={"id": "ok"})
+    node.wait("/v1/backups/filesystem/ok")
+    node.http.delete("/v1/schema/Doc")
+    for value in CONFUSED:
+        body: dict = {"id": "b2", "config": {}}
+        if field.startswith("config."):
+            body["config"][field.split(".", 1)[1]] = value
+        else:
+            body[field] = value
+        for path in ("/v1/backups/filesystem", "/v1/backups/filesystem/ok/restore"):
+            answer = node.http.post(path, json=body)
+            assert answer.status_code < 500, (path, body, answer.text)
+            if answer.status_code >= 400:
+                assert answer.json()["error"][0]["message"]
+            node.db.backups.close()  # let a started job end before the next try
+    for path in ("/v1/backups/filesystem/..", "/v1/backups/filesystem/%2E%2E/restore", "/v1/backups/filesystem/A"):
+        assert node.http.get(path).status_code in (404, 405), path

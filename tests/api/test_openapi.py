@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, TypeAdapter
 
 from tests.conftest import Server
-from vectordb.api import routes_batch, routes_meta, routes_objects, routes_schema
+from vectordb.api import routes_backups, routes_batch, routes_meta, routes_objects, routes_schema
 from vectordb.api.app import create_app
 from vectordb.api.graphql.router import router as graphql_router
 from vectordb.api.models.batch import BatchDeleteResponse, BatchReferenceResponse, ObjectsGetResponse
@@ -22,7 +22,7 @@ from vectordb.api.models.objects import Object, ObjectsListResponse
 from vectordb.api.models.schema import Class, Property, Schema, ShardStatus
 
 ROUTERS: list[APIRouter] = [routes_meta.open_router, routes_meta.router, routes_schema.router,
-                            routes_objects.router, routes_batch.router, graphql_router]
+                            routes_objects.router, routes_batch.router, graphql_router, routes_backups.router]
 UUID1 = "00000000-0000-0000-0000-000000000001"
 UUID2 = "00000000-0000-0000-0000-000000000002"
 
@@ -66,7 +66,7 @@ def test_every_rest_route_is_documented_with_models(http):
             if int(status) >= 400 and "content" in answer:
                 assert answer["content"]["application/json"]["schema"] == {
                     "$ref": "#/components/schemas/ErrorResponse"}, (path, method, status)
-    assert with_body == 20  # every route that reads a body says which
+    assert with_body == 22  # every route that reads a body says which
     assert spec["paths"]["/v1/schema"]["post"]["tags"] == ["schema"]
     assert spec["paths"]["/v1/batch/objects"]["post"]["tags"] == ["batch"]
     for name in ("Class", "Property", "Object", "BatchDelete", "BatchReference", "Schema", "Meta",

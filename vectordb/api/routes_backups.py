@@ -10,6 +10,15 @@ from starlette.concurrency import run_in_threadpool
 from vectordb.api.body import read_body
 from vectordb.api.deps import get_db
 from vectordb.api.errors import JSON
+from vectordb.api.models.backups import (
+    BackupCreateRequest,
+    BackupCreateResponse,
+    BackupCreateStatusResponse,
+    BackupListItem,
+    BackupRestoreRequest,
+    BackupRestoreResponse,
+    BackupRestoreStatusResponse,
+)
 from vectordb.api.openapi import BODY_ERRORS, doc, query_parameter
 from vectordb.backup.backends import Location
 from vectordb.errors import UserError
@@ -31,13 +40,15 @@ def _where(request: Request) -> Location:
     return Location(request.query_params.get("bucket") or "", request.query_params.get("path") or "")
 
 
-@router.post("/v1/backups/{backend}", **doc(ok_text="the backup has started", errors=BODY_ERRORS))
+@router.post("/v1/backups/{backend}", **doc(body=BackupCreateRequest, ok=BackupCreateResponse,
+                                             ok_text="the backup has started", errors=(*BODY_ERRORS, 403)))
 async def create(request: Request, backend: str) -> Response:
     body = await _body(request)
     return JSON(await run_in_threadpool(get_db(request).backups.create, backend, body))
 
 
-@router.get("/v1/backups/{backend}", **doc(ok_text="the backups of the backend", errors=(401, 403, 422),
+@router.get("/v1/backups/{backend}", **doc(ok=list[BackupListItem], ok_text="the backups of the backend",
+                                            errors=(401, 403, 422),
                                             parameters=[query_parameter("order", "by start time: asc or desc")]))
 async def list_backups(request: Request, backend: str) -> Response:
     order = request.query_params.get("order") or "desc"
@@ -45,7 +56,8 @@ async def list_backups(request: Request, backend: str) -> Response:
 
 
 @router.get("/v1/backups/{backend}/{backup_id}",
-            **doc(ok_text="the backup's status", errors=(401, 403, 404, 422), parameters=_LOCATION))
+            **doc(ok=BackupCreateStatusResponse, ok_text="the backup's status", errors=(401, 403, 404, 422),
+                  parameters=_LOCATION))
 async def status(request: Request, backend: str, backup_id: str) -> Response:
     return JSON(await run_in_threadpool(get_db(request).backups.status, backend, backup_id, _where(request)))
 
@@ -58,14 +70,16 @@ async def cancel(request: Request, backend: str, backup_id: str) -> Response:
 
 
 @router.post("/v1/backups/{backend}/{backup_id}/restore",
-             **doc(ok_text="the restore has started", errors=(*BODY_ERRORS, 404)))
+             **doc(body=BackupRestoreRequest, ok=BackupRestoreResponse, ok_text="the restore has started",
+                   errors=(*BODY_ERRORS, 403, 404)))
 async def restore(request: Request, backend: str, backup_id: str) -> Response:
     body = await _body(request)
     return JSON(await run_in_threadpool(get_db(request).backups.restore, backend, backup_id, body))
 
 
 @router.get("/v1/backups/{backend}/{backup_id}/restore",
-            **doc(ok_text="the restore's status", errors=(401, 403, 404, 422), parameters=_LOCATION))
+            **doc(ok=BackupRestoreStatusResponse, ok_text="the restore's status", errors=(401, 403, 404, 422),
+                  parameters=_LOCATION))
 async def restore_status(request: Request, backend: str, backup_id: str) -> Response:
     db = get_db(request)
     return JSON(await run_in_threadpool(db.backups.status, backend, backup_id, _where(request), "restore"))

@@ -22,8 +22,8 @@ LEVELS = {
 SUFFIX = {"gzip": ".tar.gz", "zstd": ".tar.zst", "none": ".tar"}
 
 
-def codec_of(level: str) -> tuple[str, int]:
-    if level not in LEVELS:
+def codec_of(level: object) -> tuple[str, int]:
+    if not isinstance(level, str) or level not in LEVELS:
         raise UserError(f"config.CompressionLevel in body should be one of {list(LEVELS)}")
     codec, number = LEVELS[level]
     if codec == "zstd":

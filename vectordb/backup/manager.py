@@ -63,15 +63,17 @@ class Backups:
         return {backend.name: backend.meta() for backend in self.backends.values()}
 
     def _cancel_unfinished(self) -> None:
-        """A backup this server was making when it stopped never finishes: say so, as Weaviate does."""
+        """A backup (or restore) this server was running when it stopped never finishes: say so, as Weaviate
+        does for backups."""
         for backend in self.backends.values():
             try:
                 for backup_id in backend.backup_ids():
-                    record = d.decode(backend.read(backup_id, d.BACKUP_FILE, Location()), backup_id)
-                    if record is not None and record["status"] not in d.FINAL:
-                        record.update(status=d.CANCELED, error="backup canceled due to node restart",
-                                      completedAt=d.now())
-                        backend.write(backup_id, d.BACKUP_FILE, d.encode(record), Location())
+                    for name, kind in ((d.BACKUP_FILE, "backup"), (d.RESTORE_FILE, "restore")):
+                        record = d.decode(backend.read(backup_id, name, Location()), backup_id)
+                        if record is not None and record["status"] not in d.FINAL:
+                            record.update(status=d.CANCELED, error=f"{kind} canceled due to node restart",
+                                          completedAt=d.now())
+                            backend.write(backup_id, name, d.encode(record), Location())
             except Exception as exc:
                 log.warning("%s: could not mark unfinished backups as canceled: %s", backend.name, exc)
 
@@ -187,6 +189,10 @@ class Backups:
 
     # status, cancel, list --------------------------------------------------------------------------
     def record(self, backend: Backend, backup_id: str, where: Location, kind: str) -> tuple[dict[str, Any], str]:
+        try:
+            d.check_id(backup_id)
+        except UserError as exc:  # no backup can have such an id; it must not reach a path either
+            raise NotFound(exc.message) from None
         with self._lock:
             job = self.backup_job if kind == "backup" else self.restore_job
             if job is not None and job.matches(backend, backup_id):

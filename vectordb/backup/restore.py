@@ -34,6 +34,10 @@ def start(backups: Backups, backend_name: str, backup_id: str, body: dict[str, A
     selection.check_lists(include, exclude)
     where = location(body.get("config"))
     home = backend.home(backup_id, where)
+    try:
+        d.check_id(backup_id)
+    except UserError as exc:
+        raise NotFound(exc.message) from None
     found = d.decode(backups._read(backend, backup_id, d.BACKUP_FILE, where), home)
     if found is None:
         raise NotFound(f'backup id "{backup_id}" does not exist: backup not found at "{home}"')
@@ -59,7 +63,10 @@ def start(backups: Backups, backend_name: str, backup_id: str, body: dict[str, A
         record = {"id": backup_id, "status": d.STARTED, "startedAt": d.now(), "completedAt": d.ZERO_TIME,
                   "error": "", "classes": [entry for entry in found["classes"] if entry["name"] in classes]}
         job = Job("restore", backup_id, backend, where, home, record)
-        job.save()
+        try:
+            job.save()
+        except Exception as exc:
+            raise UserError(f"init restore: {type(exc).__name__}: {exc}") from exc
         backups.restore_job = job
     job.start(lambda j: _work(backups, j, found["compression"]), backups._ended)
     return {"id": backup_id, "backend": backend_name, "classes": classes, "path": home, "status": d.STARTED}

@@ -55,6 +55,9 @@ WRITES = [
     ("DELETE", "/v1/schema/Doc", None),
     ("POST", "/v1/schema/Doc/properties", {"name": "n", "dataType": ["int"]}),
     ("POST", f"/v1/objects/Doc/{OBJECT_ID}/references/r", {"beacon": f"weaviate://localhost/Doc/{OBJECT_ID}"}),
+    ("POST", "/v1/backups/filesystem", {"id": "b1"}),
+    ("POST", "/v1/backups/filesystem/b1/restore", {}),
+    ("DELETE", "/v1/backups/filesystem/b1", None),
 ]
 READS = [
     ("GET", "/v1/schema", None),
