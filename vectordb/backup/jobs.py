@@ -48,17 +48,23 @@ class Job:
             raise Cancelled(self.cancel_reason)
 
     def move(self, status: str, error: str | None = None, *, save: bool = True) -> None:
-        self.record["status"] = status
+        """Go to `status`. The status call answers it only once it is stored: a client told SUCCESS must find
+        the backup restorable."""
+        record = {**self.record, "status": status}
         if error is not None:
-            self.record["error"] = error
+            record["error"] = error
         if status in d.FINAL:
-            self.record["completedAt"] = d.now()
+            record["completedAt"] = d.now()
         if save:
-            self.save()
+            self._write(record)
+        self.record = record
 
     def save(self) -> None:
+        self._write(self.record)
+
+    def _write(self, record: dict[str, Any]) -> None:
         name = d.BACKUP_FILE if self.kind == "backup" else d.RESTORE_FILE
-        self.backend.write(self.backup_id, name, d.encode(self.record), self.where)
+        self.backend.write(self.backup_id, name, d.encode(record), self.where)
 
     def start(self, work: Callable[[Job], None], on_end: Callable[[Job], None]) -> None:
         def run() -> None:
