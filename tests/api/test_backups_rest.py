@@ -259,3 +259,38 @@ def test_type_confused_bodies_are_4xx_never_5xx(nodes, field):
             node.db.backups.close()  # let a started job end before the next try
     for path in ("/v1/backups/filesystem/..", "/v1/backups/filesystem/%2E%2E/restore", "/v1/backups/filesystem/A"):
         assert node.http.get(path).status_code in (404, 405), path
+
+
+def test_a_multi_tenant_class_is_backed_up_and_restored_with_its_tenants(nodes):
+    source = nodes("a")
+    http = source.http
+    assert http.post("/v1/schema", json={"class": "Mt", "vectorizer": "none",
+                                         "multiTenancyConfig": {"enabled": True},
+                                         "properties": [{"name": "t", "dataType": ["text"]}]}).status_code == 200
+    assert http.post("/v1/schema/Mt/tenants", json=[{"name": "hot"}, {"name": "cold"}, {"name": "empty"}]
+                     ).status_code == 200
+    objects = [{"class": "Mt", "tenant": tenant, "properties": {"t": f"{tenant} {i}"}, "vector": [1.0, i / 10]}
+               for tenant in ("hot", "cold") for i in range(8)]
+    assert not any(r.get("result", {}).get("errors") for r in http.post("/v1/batch/objects",
+                                                                         json={"objects": objects}).json())
+    http.put("/v1/schema/Mt/tenants", json=[{"name": "cold", "activityStatus": "COLD"}])
+    query = '{ Get { Mt(tenant: "hot", nearVector: {vector: [1, 0.3]}, limit: 3) { t } } }'
+    before = http.post("/v1/graphql", json={"query": query}).json()
+    http.post("/v1/backups/filesystem", json={"id": "mt"})
+    assert source.wait("/v1/backups/filesystem/mt")["status"] == "SUCCESS"
+
+    target = nodes("b")
+    target.http.post("/v1/backups/filesystem/mt/restore", json={})
+    assert target.wait("/v1/backups/filesystem/mt/restore")["status"] == "SUCCESS"
+    tenants = {t["name"]: t["activityStatus"] for t in target.http.get("/v1/schema/Mt/tenants").json()}
+    assert tenants == {"hot": "HOT", "cold": "COLD", "empty": "HOT"}
+    assert target.http.post("/v1/graphql", json={"query": query}).json() == before
+    assert before["data"]["Get"]["Mt"]
+    listed = target.http.get("/v1/objects", params={"class": "Mt", "tenant": "hot"}).json()["objects"]
+    assert sorted(o["properties"]["t"] for o in listed) == sorted(f"hot {i}" for i in range(8))
+    target.http.put("/v1/schema/Mt/tenants", json=[{"name": "cold", "activityStatus": "HOT"}])
+    listed = target.http.get("/v1/objects", params={"class": "Mt", "tenant": "cold"}).json()["objects"]
+    assert len(listed) == 8
+    restored_over = target.http.post("/v1/backups/filesystem/mt/restore", json={})
+    assert restored_over.status_code == 200
+    assert "class name Mt already exists" in target.wait("/v1/backups/filesystem/mt/restore")["error"]

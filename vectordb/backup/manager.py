@@ -17,6 +17,7 @@ from vectordb.backup import descriptor as d
 from vectordb.backup.backends import Backend, Location
 from vectordb.backup.jobs import Job, run_steps
 from vectordb.backup.snapshot import Frozen, freeze
+from vectordb.backup.tenants import copy_tenanted
 from vectordb.errors import NotFound, UserError
 
 if TYPE_CHECKING:
@@ -90,16 +91,17 @@ class Backups:
         where = location(config)
         codec, level = archive.codec_of(config.get("CompressionLevel") or "DefaultCompression")
         with self.db.schema_lock:
-            existing = list(self.db.collections)
+            every: dict[str, Any] = {**self.db.collections, **self.db.tenanted}
+            existing = sorted(every)
             if not existing:
                 raise UserError("no available classes to backup, there's nothing to do here")
             classes = selection.choose(include, exclude, existing)
-            missing = [name for name in classes if name not in self.db.collections]
+            missing = [name for name in classes if name not in every]
             if missing:
                 raise UserError("; ".join(f"class {name} doesn't exist" for name in missing))
             if not classes:
                 raise UserError(f"empty class list: please choose from : [{' '.join(existing)}]")
-            schemas = {name: self.db.collections[name].class_def for name in classes}
+            schemas = {name: every[name].class_def for name in classes}
         home = backend.home(backup_id, where)
         with self._lock:
             if self.backup_job is not None and self.backup_job.status not in d.FINAL:
@@ -147,19 +149,25 @@ class Backups:
             job.move(d.TRANSFERRING)
             shutil.rmtree(staging, ignore_errors=True)
             frozen: list[Frozen] = []
+            entries = job.record["classes"]
             try:
-                # All classes are held first, so they are copied at nearly one moment.
-                for entry in job.record["classes"]:
-                    frozen.append(freeze(self.db.collection(entry["name"]), staging / entry["name"]))
+                # The single-tenant classes are all held first, so they are copied at nearly one moment.
+                for entry in entries:
+                    if entry["name"] not in self.db.tenanted:
+                        frozen.append(freeze(self.db.collection(entry["name"]), staging / entry["name"]))
                 for held in frozen:
                     job.check()
                     held.copy_store()
             finally:
                 for held in frozen:
                     held.release()
-            for held, entry in zip(frozen, job.record["classes"], strict=True):
+            for entry in entries:
+                mt = self.db.tenanted.get(entry["name"])
+                if mt is not None:
+                    copy_tenanted(self.db, mt, staging / entry["name"], job.check)
+            for entry in entries:
                 job.check()
-                self._store_class(job, held, entry, level, stored)
+                self._store_class(job, staging / entry["name"], entry, level, stored)
             job.move(d.TRANSFERRED)
             job.check()
             job.move(d.SUCCESS)  # written last: the marker that the backup is whole
@@ -173,11 +181,11 @@ class Backups:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
-    def _store_class(self, job: Job, held: Frozen, entry: dict[str, Any], level: int, stored: list[str]) -> None:
+    def _store_class(self, job: Job, copied: Path, entry: dict[str, Any], level: int, stored: list[str]) -> None:
         codec = job.record["compression"]
-        packed = held.staging.with_name(held.staging.name + archive.SUFFIX[codec])
-        size = archive.pack(held.staging, packed, codec, level)
-        shutil.rmtree(held.staging)
+        packed = copied.with_name(copied.name + archive.SUFFIX[codec])
+        size = archive.pack(copied, packed, codec, level)
+        shutil.rmtree(copied)
         key = f"{d.NODE}/{entry['name']}{archive.SUFFIX[codec]}"
         job.check()
         stored.append(key)

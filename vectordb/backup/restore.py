@@ -20,6 +20,7 @@ from vectordb.backup.jobs import Job, run_steps
 from vectordb.backup.manager import location, sha256
 from vectordb.collection import Collection, hidden_sibling
 from vectordb.errors import NotFound, UserError
+from vectordb.tenants.collection import TenantedCollection, is_tenanted_dir
 
 if TYPE_CHECKING:
     from vectordb.backup.manager import Backups
@@ -76,7 +77,7 @@ def _work(backups: Backups, job: Job, codec: str) -> None:
     db = backups.db
     staging = backups.staging / f"restore-{job.backup_id}"
     unpacked: dict[str, Path] = {}
-    placed: list[Collection] = []
+    placed: list[Collection | TenantedCollection] = []
 
     def steps() -> None:
         job.move(d.TRANSFERRING)
@@ -89,7 +90,8 @@ def _work(backups: Backups, job: Job, codec: str) -> None:
         job.check()
         job.move(d.FINALIZING)
         with db.schema_lock:
-            taken = [name for name in unpacked if any(other.lower() == name.lower() for other in db.collections)]
+            every = [*db.collections, *db.tenanted]
+            taken = [name for name in unpacked if any(other.lower() == name.lower() for other in every)]
             if taken:
                 raise UserError("could not restore classes: ["
                                 + " ".join(f'"{name}": class name {name} already exists' for name in taken) + "]")
@@ -97,14 +99,18 @@ def _work(backups: Backups, job: Job, codec: str) -> None:
                 placed.append(_place(db, name, path))
                 del unpacked[name]
             for coll in placed:
-                db.collections[coll.name] = coll
+                if isinstance(coll, TenantedCollection):
+                    db.tenanted[coll.name] = coll
+                else:
+                    db.collections[coll.name] = coll
             db.schema_version += 1
         job.move(d.SUCCESS)
 
     def undo() -> None:
         for coll in placed:
-            if db.collections.get(coll.name) is coll:
-                del db.collections[coll.name]
+            for registry in (db.collections, db.tenanted):
+                if registry.get(coll.name) is coll:
+                    del registry[coll.name]
             coll.destroy()
         for path in unpacked.values():
             shutil.rmtree(path, ignore_errors=True)
@@ -115,13 +121,13 @@ def _work(backups: Backups, job: Job, codec: str) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _place(db: Database, name: str, path: Path) -> Collection:
+def _place(db: Database, name: str, path: Path) -> Collection | TenantedCollection:
     """Rename an unpacked class into place and open it; one that does not open is moved out of sight again."""
     final = db.collections_dir / name
     os.rename(path, final)
     fsync_dir(db.collections_dir)
     try:
-        return Collection(db, final)
+        return TenantedCollection(db, final) if is_tenanted_dir(final) else Collection(db, final)
     except BaseException:
         doomed = hidden_sibling(final, "deleted")
         os.rename(final, doomed)
