@@ -71,7 +71,12 @@ class AnthropicGenerative(ApiGenerative):
         "baseURL": Field("https://api.anthropic.com", url=True),
     }
     options = ("baseURL", "model", "temperature", "maxTokens", "stopSequences", "topP", "topK")
-    metadata_fields = {"usage": {"inputTokens": int, "outputTokens": int}}
+    # Weaviate's GraphQL fields; it fills only usage, the answer's other fields are filled here too.
+    metadata_fields = {
+        "id": str, "type": str, "role": str, "model": str, "stopReason": str, "stopSequence": str,
+        "content": [{"type": str, "text": str}], "error": {"type": str, "message": str},
+        "usage": {"inputTokens": int, "outputTokens": int},
+    }
 
     def request(self, request: GenerativeRequest, settings: Mapping[str, Any]) -> tuple[str, Any]:
         content = claude_content(request) if request.images else request.prompt
@@ -86,5 +91,11 @@ class AnthropicGenerative(ApiGenerative):
 
     def answer(self, answer: Any, settings: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         usage = answer.get("usage") or {}
-        metadata = {"usage": {"inputTokens": usage.get("input_tokens"), "outputTokens": usage.get("output_tokens")}}
-        return answer["content"][0]["text"], (metadata if usage else {})
+        metadata = {
+            "id": answer.get("id"), "type": answer.get("type"), "role": answer.get("role"),
+            "model": answer.get("model"),
+            "stopReason": answer.get("stop_reason"), "stopSequence": answer.get("stop_sequence"),
+            "content": [{"type": part.get("type"), "text": part.get("text")} for part in answer["content"]],
+            "usage": {"inputTokens": usage.get("input_tokens"), "outputTokens": usage.get("output_tokens")},
+        }
+        return answer["content"][0]["text"], metadata

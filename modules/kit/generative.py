@@ -29,7 +29,8 @@ class ApiGenerative(ApiModule):
     #: Whether the provider's wire carries images (vision models).
     takes_images: ClassVar[bool] = False
     #: The metadata `answer` returns, as Weaviate's GraphQL names it under `_additional.generate.<option_name>`:
-    #: field name -> int | float | str | bool | [str], or a nested map. Empty: the provider reports none.
+    #: field name -> int | float | str | bool, a nested map, or a one-item list of either (a list of those).
+    #: Empty: the provider reports none.
     metadata_fields: ClassVar[Mapping[str, Any]] = {}
     #: Its per-query options that name a host (a provider whose `endpoint` is a name, not a URL, says fewer).
     host_options: ClassVar[tuple[str, ...]] = HOST_OPTIONS

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.conftest import Server, make_settings
-from tests.modules.contract.generative_cases import chat_completion, ollama_generate
+from tests.modules.contract.generative_cases import anthropic_message, chat_completion, ollama_generate
 from tests.modules.fake_upstream import FakeUpstream, Recorded, Reply
 from vectordb.api.app import create_app
 from vectordb.database import Database
@@ -169,3 +169,17 @@ def test_a_thinking_models_thinking_is_ollamas_metadata_not_the_answer(server) -
         [row] = server.post("/v1/graphql", json={"query": query}).json()["data"]["Get"]["Book"]
     assert row["_additional"]["generate"] == {"singleResult": "the answer",
                                               "ollama": {"thinking": "Let me think about it.", "eval_count": 4}}
+
+
+def test_anthropics_metadata_fields_are_weaviates(server) -> None:
+    with FakeUpstream(lambda r: Reply(200, anthropic_message(r, "hi"))) as fake:
+        fields = "anthropic { id model stopReason content { type text } usage { inputTokens outputTokens } }"
+        query = ('{ Get { Book(nearVector: {vector: [1, 0]}, limit: 1) { _additional { generate(singleResult: '
+                 f'{{prompt: "{{title}}", anthropic: {{baseURL: "{fake.url}"}}}}) '
+                 f'{{ singleResult {fields} }} }} }} }} }}')
+        out = server.post("/v1/graphql", json={"query": query}, headers={"X-Anthropic-Api-Key": "sk-a"}).json()
+    [row] = out["data"]["Get"]["Book"]
+    assert row["_additional"]["generate"] == {"singleResult": "hi", "anthropic": {
+        "id": "msg_1", "model": "claude-haiku-4-5", "stopReason": "end_turn",
+        "content": [{"type": "text", "text": "hi"}],
+        "usage": {"inputTokens": 12, "outputTokens": 6}}}

@@ -197,8 +197,12 @@ def additional_selection(
 
 
 def _metadata_selection(shape: Mapping[str, Any]) -> str:
-    return " ".join(f"{key} {{ {_metadata_selection(sub)} }}" if isinstance(sub, Mapping) else key
-                    for key, sub in shape.items())
+    """A module's `metadata_fields` as a GraphQL selection (a list selects its items' fields)."""
+    fields = []
+    for key, sub in shape.items():
+        item = sub[0] if isinstance(sub, list) else sub
+        fields.append(f"{key} {{ {_metadata_selection(item)} }}" if isinstance(item, Mapping) else key)
+    return " ".join(fields)
 
 
 def _generate_provider(request: SearchRequest, class_def: Mapping[str, Any]) -> str | None:

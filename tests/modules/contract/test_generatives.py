@@ -183,7 +183,7 @@ def _conforms(value: Any, shape: Any) -> bool:
     if isinstance(shape, Mapping):
         return isinstance(value, Mapping) and all(k in shape and _conforms(v, shape[k]) for k, v in value.items())
     if isinstance(shape, list):
-        return isinstance(value, list) and all(isinstance(v, shape[0]) for v in value)
+        return isinstance(value, list) and all(_conforms(v, shape[0]) for v in value)
     return isinstance(value, int | float) if shape is float else isinstance(value, shape)
 
 

@@ -33,7 +33,7 @@ def _type(name: str, shape: Any) -> GraphQLOutputType:
         return GraphQLObjectType(name + "Obj", {key: GraphQLField(_type(name + _title(key), sub))
                                                 for key, sub in shape.items()})
     if isinstance(shape, list):
-        return GraphQLList(_SCALARS[shape[0]])
+        return GraphQLList(_type(name, shape[0]))
     return _SCALARS[shape]
 
 
