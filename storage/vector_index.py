@@ -6,6 +6,7 @@ the uncompressed default costs no more than before.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
@@ -16,6 +17,8 @@ from storage.hnsw import VectorIndex
 
 if TYPE_CHECKING:
     from storage.compressed import CompressedIndex
+
+log = logging.getLogger(__name__)
 
 COMPRESSIONS = ("pq", "sq", "bq")
 
@@ -39,7 +42,14 @@ def open_index(directory: Path, name: str, config: dict, fetch: Fetch) -> AnyInd
     if enabled_compression(config) is None:
         return VectorIndex(directory, name, config)
     from storage.compressed import CompressedIndex
+    from storage.compression import Compression
 
+    try:
+        Compression.from_config(config)
+    except ValueError as err:
+        # A class stored by an older version, which recorded compression without compressing: it still opens.
+        log.warning("vector index %r keeps its vectors uncompressed: %s", name, err)
+        return VectorIndex(directory, name, config)
     return CompressedIndex(directory, name, config, fetch)
 
 

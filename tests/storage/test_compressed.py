@@ -74,6 +74,13 @@ def test_no_compression_opens_the_hnswlib_index(tmp_path):
     assert isinstance(open_index(tmp_path, "", {"distance": "cosine"}, Store().fetch), VectorIndex)
 
 
+def test_a_stored_config_compression_cannot_serve_still_opens(tmp_path, caplog):
+    # older versions accepted (and recorded) bq with manhattan
+    config = {"distance": "manhattan", "bq": {"enabled": True}}
+    assert isinstance(open_index(tmp_path, "", config, Store().fetch), VectorIndex)
+    assert "keeps its vectors uncompressed" in caplog.text
+
+
 @pytest.mark.parametrize("kind", ["sq", "pq"])
 def test_trained_once_training_limit_vectors_exist(tmp_path, kind):
     store = Store()
