@@ -25,8 +25,7 @@ import os
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -210,17 +209,26 @@ class IndexSettings:
 
 class _EfGate:
     """hnswlib keeps ef as one index-wide value. Searches that want the same ef run together; a search that
-    wants another ef waits until the running ones finish, and holds back newcomers so it is not starved."""
+    wants another ef waits until the running ones finish, and holds back newcomers so it is not starved.
+
+    enter() / leave() rather than a context manager: this runs on every search, and the uncontended path is
+    one plain lock round trip."""
 
     def __init__(self) -> None:
-        self._cond = threading.Condition()
+        self._mutex = threading.Lock()
+        self._cond = threading.Condition(self._mutex)
         self._ef: int | None = None
         self._active = 0
         self._waiting: Counter[int] = Counter()
 
-    @contextmanager
-    def use(self, index: hnswlib.Index, ef: int) -> Iterator[None]:
-        with self._cond:
+    def enter(self, index: hnswlib.Index, ef: int) -> None:
+        with self._mutex:
+            if not self._waiting and (self._active == 0 or self._ef == ef):
+                if self._ef != ef:
+                    index.set_ef(ef)
+                    self._ef = ef
+                self._active += 1
+                return
             self._waiting[ef] += 1
             try:
                 while True:
@@ -238,13 +246,12 @@ class _EfGate:
                 if not self._waiting[ef]:
                     del self._waiting[ef]
             self._active += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._active -= 1
-                if not self._active:
-                    self._cond.notify_all()
+
+    def leave(self) -> None:
+        with self._mutex:
+            self._active -= 1
+            if not self._active and self._waiting:
+                self._cond.notify_all()
 
 
 class _GraphStore:
@@ -332,9 +339,12 @@ class _GraphStore:
 
     def knn(self, query: FloatArray, k: int, ef: int,
             allowed: Callable[[int], bool] | None) -> tuple[IdArray, FloatArray]:
-        with self.gate.use(self.index, ef):
+        self.gate.enter(self.index, ef)
+        try:
             labels, dists = self.index.knn_query(query, k=k, num_threads=1, filter=allowed)
-        return labels[0].astype(np.uint64), dists[0].astype(np.float32)
+        finally:
+            self.gate.leave()
+        return labels[0].astype(np.uint64, copy=False), dists[0].astype(np.float32, copy=False)
 
 
 class _FlatStore:

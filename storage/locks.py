@@ -7,8 +7,7 @@ import fcntl
 import logging
 import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from storage.errors import DataDirLocked
@@ -19,42 +18,70 @@ LOCK_FILE = "vectordb.lock"
 
 
 class RWLock:
-    """Writer-preferring so a steady stream of readers cannot starve a writer."""
+    """Writer-preferring so a steady stream of readers cannot starve a writer.
+
+    Every search takes the shared side, so its uncontended path is one plain lock round trip: guards are
+    plain objects rather than generator context managers, and only a reader that must wait touches the
+    condition.
+    """
 
     def __init__(self) -> None:
-        self._cond = threading.Condition(threading.Lock())
+        self._mutex = threading.Lock()
+        self._cond = threading.Condition(self._mutex)
         self._readers = 0
         self._writer = False
         self._writers_waiting = 0
+        self._shared = _Guard(self.acquire_shared, self.release_shared)
+        self._exclusive = _Guard(self.acquire_exclusive, self.release_exclusive)
 
-    @contextmanager
-    def shared(self) -> Iterator[None]:
-        with self._cond:
+    def shared(self) -> _Guard:
+        return self._shared
+
+    def exclusive(self) -> _Guard:
+        return self._exclusive
+
+    def acquire_shared(self) -> None:
+        with self._mutex:
             while self._writer or self._writers_waiting:
                 self._cond.wait()
             self._readers += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._readers -= 1
-                if not self._readers:
-                    self._cond.notify_all()
 
-    @contextmanager
-    def exclusive(self) -> Iterator[None]:
-        with self._cond:
-            self._writers_waiting += 1
-            while self._writer or self._readers:
-                self._cond.wait()
-            self._writers_waiting -= 1
-            self._writer = True
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._writer = False
+    def release_shared(self) -> None:
+        with self._mutex:
+            self._readers -= 1
+            if not self._readers and self._writers_waiting:
                 self._cond.notify_all()
+
+    def acquire_exclusive(self) -> None:
+        with self._mutex:
+            self._writers_waiting += 1
+            try:
+                while self._writer or self._readers:
+                    self._cond.wait()
+            finally:
+                self._writers_waiting -= 1
+            self._writer = True
+
+    def release_exclusive(self) -> None:
+        with self._mutex:
+            self._writer = False
+            self._cond.notify_all()
+
+
+class _Guard:
+    """One side of an RWLock as a context manager."""
+
+    __slots__ = ("_acquire", "_release")
+
+    def __init__(self, acquire: Callable[[], None], release: Callable[[], None]) -> None:
+        self._acquire = acquire
+        self._release = release
+
+    def __enter__(self) -> None:
+        self._acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self._release()
 
 
 class DirLock:

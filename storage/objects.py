@@ -95,6 +95,16 @@ class ObjectStore:
         raw = txn.get(key, db=self.objects)
         return None if raw is None else unpack(raw)
 
+    def get_many_by_docid(self, txn: lmdb.Transaction, docids: list[int]) -> list[dict | None]:
+        """get_by_docid for each id, in order: the loop a search runs over its hits, with its lookups bound once."""
+        get, docids_db, objects_db = txn.get, self.docids, self.objects
+        out: list[dict | None] = []
+        for docid in docids:
+            key = get(u64(docid), db=docids_db)
+            raw = None if key is None else get(key, db=objects_db)
+            out.append(None if raw is None else unpack(raw))
+        return out
+
     def docid_of(self, txn: lmdb.Transaction, object_id: str | uuidlib.UUID) -> int | None:
         obj = self.get(txn, object_id)
         return None if obj is None else obj["docId"]

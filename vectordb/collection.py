@@ -16,7 +16,7 @@ import time
 import uuid as uuidlib
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -277,15 +277,9 @@ class Collection:
         self.snapshot()
 
     # reads -----------------------------------------------------------------------------------------
-    @contextmanager
-    def reading(self) -> Iterator[lmdb.Transaction]:
-        try:
-            with self.kv.read() as txn:
-                yield txn
-        except RuntimeError as exc:
-            if self.kv._closed:
-                raise NotFound(f"collection {self.name} was deleted") from exc
-            raise
+    def reading(self) -> _Reading:
+        """A read transaction on this collection; NotFound once the collection is deleted."""
+        return _Reading(self)
 
     def get(self, object_id: str) -> dict[str, Any] | None:
         with self.reading() as txn:
@@ -512,6 +506,32 @@ class Collection:
         for obj in self.store.iterate(txn, after):
             if check(obj):
                 yield obj
+
+
+class _Reading:
+    """Collection.reading as a plain object: every query opens one."""
+
+    __slots__ = ("_coll", "_read")
+
+    def __init__(self, coll: Collection) -> None:
+        self._coll = coll
+        self._read = coll.kv.read()
+
+    def __enter__(self) -> lmdb.Transaction:
+        try:
+            return self._read.__enter__()
+        except RuntimeError as exc:
+            self._deleted(exc)
+            raise
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        self._read.__exit__(kind, exc, tb)
+        if isinstance(exc, RuntimeError):
+            self._deleted(exc)
+
+    def _deleted(self, exc: RuntimeError) -> None:
+        if self._coll.kv._closed:
+            raise NotFound(f"collection {self._coll.name} was deleted") from exc
 
 
 def hidden_sibling(path: Path, why: str) -> Path:

@@ -30,7 +30,8 @@ def object_id(row: int) -> str:
 
 
 def row_of(object_id: str) -> int:
-    return uuid.UUID(object_id).int - 1
+    # int() of the hex digits, not uuid.UUID: the harness's own parsing took a tenth of an embedded query
+    return int(object_id.replace("-", ""), 16) - 1
 
 
 def bodies(vectors: np.ndarray, buckets: np.ndarray, start: int) -> list[dict[str, Any]]:

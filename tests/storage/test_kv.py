@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import msgpack
 import numpy as np
 
 from storage.kv import KV, from_u64, pack, u64, unpack
@@ -76,6 +77,28 @@ def test_codec_roundtrip():
     assert unpack(pack(value)) == value
     assert from_u64(u64(2**40 + 3)) == 2**40 + 3
     assert u64(1) < u64(256)
+
+
+def test_codec_reads_what_the_fast_decoder_refuses():
+    # Maps with integer keys and extension types come back as msgpack gives them.
+    for value in ({1: "a", "b": {2: [3]}}, msgpack.ExtType(5, b"ab"), [2**64 - 1, -(2**63)]):
+        assert unpack(pack(value)) == value
+
+
+def test_read_transactions_nest_and_unregister(tmp_path):
+    kv = KV(tmp_path / "kv")
+    db = kv.db("data")
+    kv.write(lambda txn: txn.put(b"k", b"v", db=db))
+    with kv.read() as outer, kv.read() as inner:
+        assert outer.get(b"k", db=db) == inner.get(b"k", db=db) == b"v"
+    assert not kv._readers  # a map resize or close no longer waits for them
+    try:
+        with kv.read():
+            raise KeyError("boom")
+    except KeyError:
+        pass
+    assert not kv._readers
+    kv.close()
 
 
 def test_object_store_logs_vector_changes(tmp_path):

@@ -9,7 +9,7 @@ import dataclasses
 import uuid as uuidlib
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, takewhile
 from typing import TYPE_CHECKING, Any
 
 import lmdb
@@ -39,7 +39,7 @@ _SEARCHES = ("near_vector", "near_object", "near_text", "bm25", "hybrid")
 _OPERATORS = {"near_vector": "nearVector", "near_object": "nearObject", "near_text": "nearText"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Hit:
     obj: dict[str, Any]
     distance: float | None = None
@@ -123,11 +123,9 @@ def _run_get(db: Database, coll: Collection, req: SearchRequest) -> list[SearchR
         if req.group_by:
             results = _grouped(coll, txn, req, hits, space)
         else:
-            hits = hits[req.offset : req.offset + limit]
-            results = []
-            for h in hits:
-                check_deadline()
-                results.append(_result(coll, txn, h, req, space))
+            check_deadline()
+            cosine = _is_cosine(space)
+            results = [_result(coll, txn, h, req, cosine) for h in hits[req.offset : req.offset + limit]]
     if req.rerank:
         results = additional.rerank(db, coll, req, results)
     if req.generate:
@@ -201,14 +199,11 @@ def vector_hits(
     if window == 0:
         return []
     ids, distances = index.search(query, window, allow=allow)
-    hits = []
-    for docid, d in zip(ids.tolist(), distances.tolist(), strict=True):
-        if not dist.within(d, bound):
-            break
-        obj = coll.store.get_by_docid(txn, docid)
-        if obj is not None:
-            hits.append(Hit(obj, distance=float(d)))
-    return hits
+    found = distances.tolist()
+    if bound is not None:
+        found = list(takewhile(lambda d: dist.within(d, bound), found))
+    objects = coll.store.get_many_by_docid(txn, ids[: len(found)].tolist())
+    return [Hit(obj, d) for obj, d in zip(objects, found, strict=True) if obj is not None]
 
 
 def _bm25_hits(
@@ -312,22 +307,25 @@ def _wants_vector(req: SearchRequest, name: str, label: str) -> bool:
     return label in req.include_vector or name in req.include_vector
 
 
-def _result(
-    coll: Collection, txn: lmdb.Transaction, hit: Hit, req: SearchRequest, space: VectorSpace | None
-) -> SearchResult:
+def _is_cosine(space: VectorSpace | None) -> bool:
+    """Whether the hits' distances have a certainty (cosine only)."""
+    return space is not None and _metric(space) == dist.COSINE
+
+
+def _result(coll: Collection, txn: lmdb.Transaction, hit: Hit, req: SearchRequest, cosine: bool) -> SearchResult:
     obj = hit.obj
+    distance = hit.distance
     result = SearchResult(
-        id=obj["id"],
-        collection=coll.name,
-        properties=obj["properties"],
-        creation_time_unix=obj["creationTimeUnix"],
-        last_update_time_unix=obj["lastUpdateTimeUnix"],
-        distance=hit.distance,
+        obj["id"],
+        coll.name,
+        obj["properties"],
+        obj["creationTimeUnix"],
+        obj["lastUpdateTimeUnix"],
+        distance=distance,
+        certainty=None if distance is None or not cosine else dist.distance_to_certainty(distance),
         score=hit.score,
         explain_score=hit.explain,
     )
-    if hit.distance is not None and space is not None and _metric(space) == dist.COSINE:
-        result.certainty = dist.distance_to_certainty(hit.distance)
     if req.include_vector:
         vectors = coll.store.vectors(txn, obj["docId"])
         named = {}
@@ -358,8 +356,9 @@ def _grouped(
     except ValueError as exc:
         raise UserError(f"groupBy: {exc}") from exc
     results = []
+    cosine = _is_cosine(space)
     for group in groups:
-        members = [_result(coll, txn, h, req, space) for h in group.pop("hits")]
+        members = [_result(coll, txn, h, req, cosine) for h in group.pop("hits")]
         # The group's leading result carries the group; the hits inside are plain results.
         results.append(dataclasses.replace(members[0], group={**group, "hits": members}))
     return results

@@ -31,7 +31,7 @@ class SearchRequest:
     headers: dict[str, str] = field(default_factory=dict)  # per-request module secrets
 
 
-@dataclass
+@dataclass(slots=True)
 class SearchResult:
     id: str
     collection: str
