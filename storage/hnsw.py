@@ -347,6 +347,53 @@ class _GraphStore:
         return labels[0].astype(np.uint64, copy=False), dists[0].astype(np.float32, copy=False)
 
 
+class _RowMap:
+    """Doc id -> matrix row. The store hands doc ids out consecutively, so a dense array covers them and a
+    scan maps thousands of allowed ids to rows in one numpy step; an id past the dense range goes to a dict."""
+
+    DENSE_LIMIT = 1 << 26
+
+    def __init__(self) -> None:
+        self.dense = np.full(INITIAL_CAPACITY, -1, dtype=np.int32)
+        self.sparse: dict[int, int] = {}
+
+    def get(self, label: int) -> int | None:
+        if label < len(self.dense):
+            row = int(self.dense[label])
+            return None if row < 0 else row
+        return self.sparse.get(label)
+
+    def set(self, label: int, row: int) -> None:
+        if label >= len(self.dense) and label < self.DENSE_LIMIT:
+            grown = np.full(min(self.DENSE_LIMIT, max(label + 1, 2 * len(self.dense))), -1, dtype=np.int32)
+            grown[: len(self.dense)] = self.dense
+            self.dense = grown
+        if label < len(self.dense):
+            self.dense[label] = row
+        else:
+            self.sparse[label] = row
+
+    def pop(self, label: int) -> int:
+        row = self.get(label)
+        if row is None:
+            raise KeyError(label)
+        if label < len(self.dense):
+            self.dense[label] = -1
+        else:
+            del self.sparse[label]
+        return row
+
+    def rows(self, ids: IdArray) -> npt.NDArray[np.int64]:
+        """The rows of ids that all have one."""
+        if not self.sparse:
+            return self.dense[ids].astype(np.int64)
+        inside = ids < len(self.dense)
+        out = np.empty(len(ids), dtype=np.int64)
+        out[inside] = self.dense[ids[inside]]
+        out[~inside] = [self.sparse[int(i)] for i in ids[~inside]]
+        return out
+
+
 class _FlatStore:
     """Vectors in a growable float32 matrix; exact scans. Freed rows are reused before the matrix grows."""
 
@@ -355,7 +402,7 @@ class _FlatStore:
         self.matrix = np.zeros((capacity, dim), dtype=np.float32)
         self.row_ids = np.zeros(capacity, dtype=np.uint64)
         self.used = np.zeros(capacity, dtype=bool)
-        self.rows: dict[int, int] = {}
+        self.rows = _RowMap()
         self.free: list[int] = []
         self.top = 0  # rows below this have been handed out at least once
 
@@ -387,7 +434,7 @@ class _FlatStore:
             row = self.rows.get(label)
             if row is None:
                 row = self._new_row()
-                self.rows[label] = row
+                self.rows.set(label, row)
             rows[j] = row
         self.matrix[rows] = vectors
         self.row_ids[rows] = ids
@@ -400,34 +447,37 @@ class _FlatStore:
             self.free.append(row)
 
     def vectors(self, ids: IdArray) -> FloatArray:
-        return self.matrix[[self.rows[int(i)] for i in ids]]
+        return self.matrix[self.rows.rows(ids)]
 
-    def search(self, distance: str, query: FloatArray, k: int,
-               allowed: IdArray | None) -> tuple[IdArray, FloatArray]:
-        rows = np.flatnonzero(self.used[: self.top])
-        if allowed is not None:
-            rows = rows[np.isin(self.row_ids[rows], allowed)]
-        dists = np.empty(len(rows), dtype=np.float32)
-        for start in range(0, len(rows), _BLOCK):
-            block = rows[start:start + _BLOCK]
-            dists[start:start + len(block)] = exact_distances(distance, query, self.matrix[block])
-        return _top_k(self.row_ids[rows], dists, k)
+    def search(self, distance: str, query: FloatArray, k: int, allowed: IdArray | None,
+               unit: bool = False) -> tuple[IdArray, FloatArray]:
+        """The k nearest rows, among ``allowed`` (ids that all have a row) when given.
 
-    def masked_search(self, distance: str, query: FloatArray, k: int, allowed: IdArray,
-                      unit: bool = False) -> tuple[IdArray, FloatArray]:
-        """Distances to every row at once (no row copies), then keep the allowed ones.
-
-        With `unit` the rows are unit length (the cosine copy of a graph index), so cosine needs no norms.
+        With ``unit`` the rows are unit length (the cosine copy of a graph index), so cosine needs no norms.
         """
-        rows = self.matrix[: self.top]
+        if allowed is None:
+            rows = np.flatnonzero(self.used[: self.top])
+            ids = self.row_ids[rows]
+        else:
+            rows, ids = self.rows.rows(allowed), allowed
+        if len(rows) * 3 > self.top:
+            # Many rows: one pass over the whole matrix, then pick, beats copying each row out.
+            dists = self._distances(distance, query, self.matrix[: self.top], unit)[rows]
+        else:
+            dists = np.empty(len(rows), dtype=np.float32)
+            for start in range(0, len(rows), _BLOCK):
+                block = rows[start:start + _BLOCK]
+                dists[start:start + len(block)] = self._distances(distance, query, self.matrix[block], unit)
+        return _top_k(ids, dists, k)
+
+    @staticmethod
+    def _distances(distance: str, query: FloatArray, vectors: FloatArray, unit: bool) -> FloatArray:
         if distance == "cosine" and unit:
             norm = np.float32(np.linalg.norm(query))
-            sims = rows @ (query / norm) if norm > 0 else np.zeros(self.top, dtype=np.float32)
-            dists = (1.0 - sims).astype(np.float32)
-        else:
-            dists = exact_distances(distance, query, rows)
-        keep = np.flatnonzero(self.used[: self.top] & np.isin(self.row_ids[: self.top], allowed))
-        return _top_k(self.row_ids[keep], dists[keep], k)
+            if norm == 0:
+                return np.ones(len(vectors), dtype=np.float32)
+            return (np.float32(1.0) - vectors @ (query / norm)).astype(np.float32, copy=False)
+        return exact_distances(distance, query, vectors)
 
     def live_rows(self) -> tuple[IdArray, FloatArray]:
         rows = np.flatnonzero(self.used[: self.top])
@@ -641,12 +691,8 @@ class VectorIndex:
 
     def _exact(self, store: _GraphStore, settings: IndexSettings, q: FloatArray, k: int,
                candidates: BitMap) -> tuple[IdArray, FloatArray]:
-        ids = _bitmap_array(candidates)
         mirror = store.mirror(self._live)
-        if len(ids) * 8 > len(self._live):
-            # Many allowed ids: one pass over the whole copy, masked, beats looking each one up.
-            return mirror.masked_search(settings.distance, q, k, ids, unit=store.index.space == "cosine")
-        return _top_k(ids, _blockwise(settings.distance, q, ids, mirror.vectors), k)
+        return mirror.search(settings.distance, q, k, _bitmap_array(candidates), unit=store.index.space == "cosine")
 
     def _graph_search(self, store: _GraphStore, settings: IndexSettings, q: FloatArray, k: int,
                       ef: int | None, candidates: BitMap | None) -> tuple[IdArray, FloatArray]:
@@ -654,13 +700,14 @@ class VectorIndex:
         pool = n_live if candidates is None else len(candidates)
         k_eff = min(k, pool)
         search_ef = settings.search_ef(k_eff, ef)
-        if candidates is not None and pool < n_live:
-            # The walk passes through excluded nodes too; a wider beam keeps recall up as the filter tightens.
-            widened = math.ceil(search_ef * n_live / pool)
-            search_ef = max(search_ef, min(widened, n_live, MAX_FILTERED_EF))
-        allowed = None if candidates is None else candidates.__contains__
         try:
-            ids, dists = store.knn(q, k_eff, search_ef, allowed)
+            if candidates is not None and pool < n_live:
+                found = self._post_filtered(store, q, k_eff, search_ef, candidates, n_live)
+                if found is None:
+                    found = self._callback_filtered(store, q, k_eff, search_ef, candidates, n_live)
+                ids, dists = found
+            else:
+                ids, dists = store.knn(q, k_eff, search_ef, None)
         except RuntimeError as err:
             # hnswlib found fewer than k reachable vectors (sparse graph after deletes, tight filter).
             log.debug("graph search fell back to an exact scan: %s", err)
@@ -668,6 +715,33 @@ class VectorIndex:
         if settings.distance == "dot":
             dists = dists - np.float32(1.0)
         return ids, dists
+
+    @staticmethod
+    def _post_filtered(store: _GraphStore, q: FloatArray, k: int, ef: int, candidates: BitMap,
+                       n_live: int) -> tuple[IdArray, FloatArray] | None:
+        """The k nearest allowed ids from an unfiltered walk for more neighbours, dropping the others in
+        one pass. A filter that lets a share p through needs about k/p neighbours; asked for twice that,
+        widened while too few pass. None when that would take a walk wider than MAX_FILTERED_EF."""
+        want = min(n_live, math.ceil(2 * k * n_live / len(candidates)) + k)
+        contains = candidates.__contains__
+        while want <= MAX_FILTERED_EF:
+            ids, dists = store.knn(q, want, max(ef, want), None)
+            keep = [j for j, label in enumerate(ids.tolist()) if contains(label)][:k]
+            if len(keep) == k:
+                return ids[keep], dists[keep]
+            if want == n_live:
+                break
+            want = min(n_live, want * 4)
+        return None
+
+    @staticmethod
+    def _callback_filtered(store: _GraphStore, q: FloatArray, k: int, ef: int, candidates: BitMap,
+                           n_live: int) -> tuple[IdArray, FloatArray]:
+        """hnswlib's own filtered walk, which asks the allow-list about every node it passes: for filters
+        whose allowed ids lie away from the query, where a plain walk finds too few of them."""
+        # The walk passes through excluded nodes too; a wider beam keeps recall up as the filter tightens.
+        widened = math.ceil(ef * n_live / len(candidates))
+        return store.knn(q, k, max(ef, min(widened, n_live, MAX_FILTERED_EF)), candidates.__contains__)
 
     def distances(self, query: npt.ArrayLike, ids: npt.ArrayLike) -> FloatArray:
         """Exact Weaviate distance from ``query`` to each id's vector; +inf for an id without a vector."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from modules.registry import Registry
+from storage.blas import single_threaded_blas
 from storage.errors import MissingSchema, StorageFull
 from storage.hnsw import fsync_dir
 from storage.locks import DirLock
@@ -69,6 +70,7 @@ class Database:
         initial_map_size: int = 64 << 20,
     ) -> None:
         self.settings = settings or Settings.from_env()
+        single_threaded_blas()
         self.modules = registry or Registry.from_env(self.settings.env)
         self.initial_map_size = initial_map_size
         self.path = Path(self.settings.data_path)

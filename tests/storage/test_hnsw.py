@@ -249,6 +249,55 @@ def test_allow_list_above_cutoff_uses_filtered_graph(tmp_path, distance, monkeyp
     assert np.mean(recalls) >= 0.95
 
 
+@pytest.mark.parametrize("step", [2, 10, 100])  # 50 %, 10 % and 1 % of the ids pass
+def test_graph_filter_without_callbacks_keeps_recall(tmp_path, step, monkeypatch):
+    """Above the cutoff a filter is applied to an unfiltered walk for more neighbours, not per node."""
+    index, ids, vectors = build(tmp_path, "cosine", flatSearchCutoff=0)
+    allow, mask = allowed_subset(ids, step)
+    filters = []
+    original = _GraphStore.knn
+    monkeypatch.setattr(_GraphStore, "knn", lambda self, q, k, ef, allowed: filters.append(allowed)
+                        or original(self, q, k, ef, allowed))
+    recalls = []
+    for q in make_queries("cosine"):
+        got_ids, got_d = index.search(q, 10, allow=allow)
+        assert len(got_ids) == 10 and set(got_ids.tolist()) <= set(allow)
+        assert np.all(np.diff(got_d) >= 0)
+        want_ids, want_d = brute_top("cosine", q, ids[mask], vectors[mask], 10)
+        recalls.append(recall(got_ids, want_ids))
+    assert np.mean(recalls) >= 0.95
+    assert all(f is None for f in filters), "no per-node filter callback for these filters"
+
+
+def test_graph_filter_far_from_the_query_still_finds_k(tmp_path):
+    """Allowed ids that an unfiltered walk never reaches: the search falls back to the filtered walk."""
+    index, ids, vectors = build(tmp_path, "cosine", flatSearchCutoff=0)
+    q = make_queries("cosine", 1)[0]
+    far = np.argsort(reference("cosine", q, vectors))[-30:]  # the 30 ids farthest from the query
+    allow = BitMap(ids[far].tolist())
+    got_ids, _ = index.search(q, 10, allow=allow)
+    want_ids, _ = brute_top("cosine", q, ids[far], vectors[far], 10)
+    assert set(got_ids.tolist()) <= set(allow)
+    assert recall(got_ids, want_ids) >= 0.9
+
+
+def test_flat_scans_find_ids_past_the_dense_row_map(tmp_path, monkeypatch):
+    monkeypatch.setattr("storage.hnsw._RowMap.DENSE_LIMIT", 1000)
+    vectors = make_data("l2-squared", n=50)
+    ids = np.concatenate([np.arange(25), np.arange(25) + 2**32 - 100]).astype(np.uint64)
+    index = VectorIndex(tmp_path, "v", config("l2-squared", "flat"))
+    index.upsert(ids, vectors)
+    index.delete([int(ids[0]), int(ids[-1])])
+    ids, vectors = ids[1:-1], vectors[1:-1]
+    q = make_queries("l2-squared", 1)[0]
+    allow = BitMap(ids[::2].tolist())
+    for allowed, mask in ((None, np.ones(len(ids), bool)), (allow, np.isin(ids, ids[::2]))):
+        got_ids, got_d = index.search(q, 7, allow=allowed)
+        want_ids, want_d = brute_top("l2-squared", q, ids[mask], vectors[mask], 7)
+        np.testing.assert_array_equal(got_ids, want_ids)
+        np.testing.assert_allclose(got_d, want_d, rtol=1e-5)
+
+
 def test_allow_list_on_flat_index_and_empty_intersections(tmp_path):
     index, ids, vectors = build(tmp_path, "manhattan", "flat")
     allow, mask = allowed_subset(ids, 13)
