@@ -461,8 +461,13 @@ class _FlatStore:
         else:
             rows, ids = self.rows.rows(allowed), allowed
         if len(rows) * 3 > self.top:
-            # Many rows: one pass over the whole matrix, then pick, beats copying each row out.
-            dists = self._distances(distance, query, self.matrix[: self.top], unit)[rows]
+            # Many rows: one pass over the whole matrix, then pick, beats copying each row out. Contiguous
+            # blocks are views, so only one block's temporaries exist at a time.
+            every = np.empty(self.top, dtype=np.float32)
+            for start in range(0, self.top, _BLOCK):
+                block = self.matrix[start:min(start + _BLOCK, self.top)]
+                every[start:start + len(block)] = self._distances(distance, query, block, unit)
+            dists = every[rows]
         else:
             dists = np.empty(len(rows), dtype=np.float32)
             for start in range(0, len(rows), _BLOCK):
