@@ -471,8 +471,8 @@ class _FlatStore:
         else:
             dists = np.empty(len(rows), dtype=np.float32)
             for start in range(0, len(rows), _BLOCK):
-                block = rows[start:start + _BLOCK]
-                dists[start:start + len(block)] = self._distances(distance, query, self.matrix[block], unit)
+                picked = rows[start:start + _BLOCK]
+                dists[start:start + len(picked)] = self._distances(distance, query, self.matrix[picked], unit)
         return _top_k(ids, dists, k)
 
     @staticmethod
