@@ -86,8 +86,6 @@ def test_sigkill_during_import_loses_no_acknowledged_write(tmp_path: Path) -> No
         acknowledged = max(acknowledged, _run_child(path, trial, acknowledged, rng.uniform(0.3, 2.0)))
         db = Database(make_settings(path))
         try:
-            if not acknowledged and not db.has_collection("Crash"):
-                continue  # on a loaded machine the first child can be killed before it created the class
             coll = db.collection("Crash")
             # Every acknowledged object is present with a vector ...
             for n in range(0, acknowledged, 37):
