@@ -30,6 +30,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from vectordb.schema.autoschema import guess_data_type
+
 _TEXT_TYPES = {"text", "string"}
 _TEXT_ARRAY_TYPES = {"text[]", "string[]"}
 # Types whose values only count when the module config names its source properties.
@@ -162,27 +164,6 @@ def _rfc3339(value: Any) -> str | None:
     return f"{stamp}{sign}{hours:02d}:{minutes:02d}"
 
 
-def _infer_type(value: Any) -> str:
-    """Data type of a value whose property is not in the class definition (as Go's type switch sees it)."""
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, Mapping):
-        return "object"
-    if isinstance(value, list | tuple):
-        if value and all(isinstance(v, str) for v in value):
-            return "text[]"
-        if value and isinstance(value[0], Mapping):
-            return "object[]"
-        return "number[]"
-    return "unknown"
-
-
 def _pieces(data_type: str, value: Any, with_sources: bool) -> list[str]:
     if data_type in _TEXT_TYPES:
         return [value] if isinstance(value, str) else []
@@ -249,7 +230,7 @@ def object_text(
                 continue
         elif _flag(prop_config, "skip", False):
             continue
-        data_types = (prop_def or {}).get("dataType") or [_infer_type(value)]
+        data_types = (prop_def or {}).get("dataType") or [guess_data_type(value)]
         prefix = ""
         if _flag(prop_config, "vectorizePropertyName", False):
             prefix = split_camel_case(name, lowercase) + " "

@@ -6,7 +6,7 @@ import pytest
 
 from tests.core._schema_fakes import FakeCatalog, settings
 from vectordb.errors import UserError
-from vectordb.schema import infer_property, merge_properties, normalize_class, validate_properties
+from vectordb.schema import guess_data_type, infer_property, merge_properties, normalize_class, validate_properties
 
 UUID = "6f8b7e1c-3c2a-4d5e-9f00-0123456789ab"
 
@@ -208,3 +208,38 @@ def test_object_array_properties_grow_too():
     # A value of the wrong shape is a validation error, not a schema change.
     with pytest.raises(UserError, match="not an object array"):
         validate_properties(cls, {"items": {"a": 1}}, autoschema=True)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("hello", "text"),
+        ("2024-01-02T03:04:05Z", "date"),
+        (UUID, "uuid"),
+        (3, "number"),
+        (True, "boolean"),
+        (None, "text"),
+        ([], "text[]"),
+        ([1, 2.5], "number[]"),
+        (["plain", UUID], "text[]"),
+        ({"latitude": 52.1, "longitude": 5.1}, "geoCoordinates"),
+        ({"input": "+31 20 123 4567"}, "phoneNumber"),
+        ({"a": 1}, "object"),
+        ([{"a": 1}], "object[]"),
+        ([{"beacon": f"weaviate://localhost/Author/{UUID}"}], "Author"),
+    ],
+)
+def test_guess_data_type_is_what_auto_schema_would_create(value, expected):
+    assert guess_data_type(value) == expected
+    if value is not None and value != {"a": 1}:
+        assert guess_data_type(value) == infer_property("p", value)["dataType"][0]
+
+
+def test_guess_data_type_falls_back_to_text_where_auto_schema_refuses():
+    for refused in ([1, "a"], [[1]], [{"beacon": f"weaviate://localhost/{UUID}"}], object()):
+        assert guess_data_type(refused) == "text"
+
+
+def test_guess_data_type_knows_no_geo_or_phone_inside_an_object():
+    assert guess_data_type({"latitude": 1.0, "longitude": 2.0}, nested=True) == "object"
+    assert guess_data_type({"input": "+31 20 123 4567"}, nested=True) == "object"

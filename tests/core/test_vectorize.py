@@ -162,6 +162,17 @@ def test_properties_missing_from_the_class_definition_are_judged_by_value() -> N
     assert text("Doc", [], {"note": "hi", "tags": ["a", "b"], "n": 3}, NO_CLASS) == "hi a b"
 
 
+def test_a_property_missing_from_the_class_is_typed_as_auto_schema_would_create_it() -> None:
+    # A date or uuid string becomes a date / uuid property, which is not text: left out without a source list;
+    # with one the date comes in RFC3339 (a uuid never does). A list of references is no text either.
+    uuid = "6f8b7e1c-3c2a-4d5e-9f00-0123456789ab"
+    beacons = [{"beacon": f"weaviate://localhost/Author/{uuid}"}]
+    values = {"note": "hi", "when": "2020-01-02T03:04:05.5Z", "other": uuid, "by": beacons}
+    assert text("Doc", [], values, NO_CLASS) == "hi"
+    listed = {"vectorizeClassName": False, "properties": ["note", "when", "other", "by"]}
+    assert text("Doc", [], values, listed) == "hi 2020-01-02T03:04:05Z"
+
+
 def test_can_yield_text_true_cases() -> None:
     cls = {"class": "Doc", "properties": [prop("title", "text")]}
     assert can_yield_text(cls, M, {"vectorizeClassName": True})

@@ -5,7 +5,7 @@ The stored class JSON is exactly what GET /v1/schema/{class} returns.
 """
 
 from vectordb.schema._common import MAX_NESTING_DEPTH, lower_first, nesting_depth
-from vectordb.schema.autoschema import infer_property
+from vectordb.schema.autoschema import guess_data_type, infer_property
 from vectordb.schema.classes import (
     ModuleCatalog,
     add_property,
@@ -30,6 +30,7 @@ __all__ = [
     "coerce_value",
     "data_type",
     "find_property",
+    "guess_data_type",
     "infer_property",
     "is_reference",
     "lower_first",

@@ -70,6 +70,17 @@ def determine_type(value: Any, nested: bool = False) -> list[str]:
     )
 
 
+def guess_data_type(value: Any, nested: bool = False) -> str:
+    """The data type of a value whose property the schema lacks, by auto-schema's rule (determine_type): the
+    first dataType auto-schema would give it (a class name for a list of references), or Weaviate's fallback
+    "text" for a value auto-schema refuses. Every face that must type such a value (vectorizing, rendering)
+    asks this one function, so they agree with the property auto-schema would create."""
+    try:
+        return determine_type(value, nested)[0]
+    except ValueError:
+        return DEFAULT_STRING
+
+
 def _element_type(value: Any, nested: bool) -> tuple[str | None, str | None]:
     """-> (array data type, or None when the element is a reference; reference target class)."""
     if isinstance(value, bool):

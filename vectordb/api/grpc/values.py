@@ -16,27 +16,13 @@ from google.protobuf import json_format
 
 from vectordb.api.grpc.pb import base_pb2, batch_pb2, properties_pb2
 from vectordb.errors import UserError
+from vectordb.schema.autoschema import guess_data_type
 
 Value = properties_pb2.Value
 _SCALAR_FIELDS = {
     "text": "text_value", "string": "text_value", "int": "int_value", "number": "number_value",
     "boolean": "bool_value", "date": "date_value", "uuid": "uuid_value", "blob": "blob_value",
 }  # fmt: skip
-
-
-def _guess_type(value: Any) -> str:
-    """For a value whose property the schema does not (yet) list: its JSON type."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, Mapping):
-        return "object"
-    if isinstance(value, list):
-        return f"{_guess_type(value[0])}[]" if value else "text[]"
-    return "text"
 
 
 def _phone(value: Mapping[str, Any]) -> properties_pb2.PhoneNumber:
@@ -66,7 +52,7 @@ def _list(base: str, values: list[Any], nested: list[dict[str, Any]]) -> propert
         return properties_pb2.ListValue(uuid_values=properties_pb2.UuidValues(values=values))
     if base == "object":
         return properties_pb2.ListValue(object_values=properties_pb2.ObjectValues(
-            values=[properties(v, nested) for v in values]))
+            values=[properties(v, nested, in_object=True) for v in values]))
     return properties_pb2.ListValue(text_values=properties_pb2.TextValues(values=[str(v) for v in values]))
 
 
@@ -83,7 +69,7 @@ def value(data_type: str, raw: Any, nested: list[dict[str, Any]] | None = None) 
     if data_type == "phoneNumber":
         return Value(phone_value=_phone(raw))
     if data_type == "object":
-        return Value(object_value=properties(raw, nested))
+        return Value(object_value=properties(raw, nested, in_object=True))
     field = _SCALAR_FIELDS.get(data_type, "text_value")
     if field == "text_value" and not isinstance(raw, str):
         raw = str(raw)
@@ -91,19 +77,24 @@ def value(data_type: str, raw: Any, nested: list[dict[str, Any]] | None = None) 
 
 
 def properties(
-    values: Mapping[str, Any], schema_props: Iterable[Mapping[str, Any]], names: Iterable[str] | None = None
+    values: Mapping[str, Any], schema_props: Iterable[Mapping[str, Any]], names: Iterable[str] | None = None,
+    in_object: bool = False,
 ) -> properties_pb2.Properties:
-    """A Properties message of the non-reference `values`; `names` selects some (a missing one is null)."""
+    """A Properties message of the non-reference `values`; `names` selects some (a missing one is null).
+    `in_object`: the values are an object property's, whose nested properties have no geo or phone type."""
     types = {p["name"]: p for p in schema_props}
     out = properties_pb2.Properties()
     wanted = names if names is not None else [k for k in values if _returned_by_default(types.get(k))]
     for name in wanted:
         prop = types.get(name)
         raw = values.get(name)
-        if prop is not None and is_reference(prop):
+        if prop is None:
+            # typed as auto-schema would type it; a list of references gets a class name, left out like one
+            prop = {"dataType": [guess_data_type(raw, in_object)]}
+        if is_reference(prop):
             continue
-        data_type = (prop.get("dataType") or ["text"])[0] if prop is not None else _guess_type(raw)
-        out.fields[name].CopyFrom(value(data_type, raw, (prop or {}).get("nestedProperties")))
+        data_type = (prop.get("dataType") or ["text"])[0]
+        out.fields[name].CopyFrom(value(data_type, raw, prop.get("nestedProperties")))
     return out
 
 
