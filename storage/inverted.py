@@ -102,6 +102,7 @@ _ALL_KEY = b"all"
 _TRUNC = 200
 _U32 = struct.Struct(">I")
 _U64 = struct.Struct(">Q")
+_F64 = struct.Struct(">d")
 _STATS = struct.Struct(">QQ")
 _GEO = struct.Struct(">dd")
 _SIGN = 1 << 63
@@ -138,7 +139,7 @@ def number_key(value: float) -> bytes:
     x = float(value)
     if x == 0.0:
         x = 0.0
-    (bits,) = _U64.unpack(struct.pack(">d", x))
+    (bits,) = _U64.unpack(_F64.pack(x))
     bits = (~bits & _MASK64) if bits & _SIGN else bits | _SIGN
     return _U64.pack(bits)
 
@@ -198,6 +199,9 @@ def _unwrap(key: bytes, prefix_len: int, raw: bytes) -> tuple[bytes, bytes]:
 
 def _prefix(prop: str) -> bytes:
     return prop.encode() + b"\x00"
+
+
+_ID_PREFIX = _prefix(ID_PROP)
 
 
 def _decode_postings(payload: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -318,6 +322,13 @@ class InvertedIndex:
         for name, value in props.items():
             if value is None:
                 continue
+            if name == ID_PROP:
+                # A stored id is a canonical uuid: field tokenization leaves it whole.
+                raw = value.encode()
+                batch.filter.set(_key(_ID_PREFIX, raw), raw, docid, add)
+                continue
+            if name in TIMESTAMP_PROPS and not self.index_timestamps:
+                continue  # no filter reads them (indexTimestamps is immutable), so they cost writes only
             info = self.props.get(name) or _PSEUDO.get(name)
             if info is None:
                 log.debug("property %r of %s is not in the schema; not indexed", name, self.class_name)

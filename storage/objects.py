@@ -7,6 +7,7 @@ can be brought level with LMDB after a crash by replaying it from their last sna
 
 from __future__ import annotations
 
+import re
 import uuid as uuidlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -30,7 +31,12 @@ UPSERT = "u"
 DELETE = "d"
 
 
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def uuid_bytes(value: str | uuidlib.UUID) -> bytes:
+    if isinstance(value, str) and _CANONICAL_UUID.fullmatch(value):
+        return bytes.fromhex(value.replace("-", ""))  # the stored form: half the cost of parsing it
     return (value if isinstance(value, uuidlib.UUID) else uuidlib.UUID(str(value))).bytes
 
 
@@ -53,6 +59,8 @@ class ObjectStore:
         self.docids = kv.db("docids")
         self.log = kv.db("log")
         self.vector_dbs: dict[str, Any] = {}
+        self._seq_txn: lmdb.Transaction | None = None
+        self._seq_next = 0
         for name in vector_names:
             self.add_vector_name(name)
 
@@ -199,7 +207,12 @@ class ObjectStore:
 
     # change log ---------------------------------------------------------------------------------------
     def _log(self, txn: lmdb.Transaction, op: str, docid: int, name: str) -> None:
-        seq = self._take(txn, _NEXT_SEQ, 1)
+        # The counter is read once per transaction (writers are serialised), and written with every entry.
+        if self._seq_txn is not txn:
+            self._seq_txn, self._seq_next = txn, self._take(txn, _NEXT_SEQ, 0)
+        seq = self._seq_next
+        self._seq_next = seq + 1
+        txn.put(_NEXT_SEQ, u64(seq + 1), db=self.meta)
         txn.put(u64(seq), pack([op, docid, name]), db=self.log)
 
     def log_since(self, txn: lmdb.Transaction, seq: int) -> Iterator[tuple[int, str, int, str]]:

@@ -30,6 +30,7 @@ from storage.inverted import InvertedIndex
 from storage.kv import KV
 from storage.objects import DELETE, ObjectStore
 from storage.vector_index import AnyIndex, enabled_compression, is_compressed, open_index, settle
+from vectordb.early_index import EarlyIndexing
 from vectordb.errors import NotFound, UserError
 from vectordb.schema import merge_properties, validate_properties
 from vectordb.spaces import VectorSpace, spaces, vector_problem
@@ -322,6 +323,10 @@ class Collection:
             ts = now_ms()
             applied: list[Write] = []
 
+            # Fresh objects go into the vector indexes while the transaction is written (hnswlib releases the
+            # GIL), so the two overlap; undone if the transaction fails. Replaced vectors wait for the commit.
+            early = EarlyIndexing(self)
+
             def run(txn: lmdb.Transaction) -> None:
                 applied.clear()
                 changes: list[tuple[int, dict | None, dict | None]] = []
@@ -347,7 +352,7 @@ class Collection:
                         next_docid += 1
                     else:
                         docid, created = old["docId"], old["creationTimeUnix"]
-                    stored = {
+                    w.stored = {
                         "id": w.id,
                         "class": self.name,
                         "properties": w.properties,
@@ -355,14 +360,18 @@ class Collection:
                         "lastUpdateTimeUnix": ts,
                         "docId": docid,
                     }
-                    self.store.put(txn, stored, w.vectors, old)
-                    changes.append((docid, self._indexed_props(old), self._indexed_props(stored)))
-                    w.stored = stored
                     applied.append(w)
+                early.start([w for w in applied if olds[w.id] is None])
+                for w in applied:
+                    old = olds[w.id]
+                    stored = w.stored
+                    self.store.put(txn, stored, w.vectors, old)  # type: ignore[arg-type]
+                    changes.append((stored["docId"], self._indexed_props(old), self._indexed_props(stored)))  # type: ignore[index]
                 if grown is not None and applied:
                     self.store.write_schema(txn, grown)
                     self.inverted.set_schema(grown)
                 self.inverted.write(txn, changes)
+                early.finish()
 
             if grown is not None and self.share_schema is not None:
                 self.share_schema(grown)
@@ -370,11 +379,13 @@ class Collection:
                 self.kv.write(run)
             except BaseException:
                 self.inverted.set_schema(self.class_def)
+                early.undo()
                 raise
             if grown is not None and applied:
                 self.class_def = grown
                 self.db.schema_version += 1
-            self._apply_to_indexes(applied)
+            self._apply_to_indexes([w for w in applied if not early.covers(w)])
+            self._changes_since_snapshot += early.count
             return len(applied)
 
     def _settle_properties(self, writes: list[Write]) -> dict[str, Any] | None:

@@ -7,6 +7,7 @@ concerns, and nothing of them is stored.
 from __future__ import annotations
 
 import logging
+import re
 import uuid as uuidlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,10 +29,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
 
 def parse_id(raw: Any) -> str:
     if raw is None or raw == "":
         return new_uuid()
+    if isinstance(raw, str) and _CANONICAL_UUID.fullmatch(raw):
+        return raw  # already the form str(UUID) gives; parsing it again is most of an import's id cost
     if isinstance(raw, uuidlib.UUID):
         return str(raw)
     if not isinstance(raw, str):
@@ -46,12 +51,16 @@ def _flat_vector(raw: Any) -> np.ndarray:
     """A flat float32 vector; ValueError saying what is wrong with `raw` otherwise. Whether its values are
     finite and its length fits is the collection's check, made under its write lock."""
     if isinstance(raw, np.ndarray):
+        if raw.dtype == np.float32 and raw.ndim == 1 and raw.size:
+            return raw  # what embedded callers send: nothing to convert
         vector = raw
     elif isinstance(raw, bytes | bytearray | memoryview):
         # msgpack imports send vectors as packed little-endian float32
         if len(raw) % 4:
             raise ValueError("bytes are not a whole number of float32 values")
         vector = np.frombuffer(raw, dtype="<f4")
+        if vector.size:
+            return vector.astype(np.float32, copy=False)
     else:
         if not isinstance(raw, list | tuple) or not raw:
             raise ValueError("must be a non-empty list of numbers")
@@ -172,7 +181,7 @@ class Ingest:
             if new_props:
                 self.class_def = schema.merge_properties(self.class_def, new_props)
                 self._inferred.update(p["name"] for p in new_props)
-            if any(isinstance(k, str) and schema.lower_first(k) in self._inferred for k in props):
+            if self._inferred and any(isinstance(k, str) and schema.lower_first(k) in self._inferred for k in props):
                 write.raw_properties = dict(props)
             write.properties = coerced
             write.vectors = dict(given_vectors(body, self.coll))

@@ -572,6 +572,23 @@ def test_index_flags_are_required(tmp_path) -> None:
     kv.close()
 
 
+def test_timestamps_are_written_only_where_indexTimestamps_lets_filters_read_them(tmp_path) -> None:
+    for flag, expected in ((False, 0), (True, 2)):
+        cls = {"class": "T", "properties": [], "invertedIndexConfig": {"indexTimestamps": flag}}
+        kv = KV(tmp_path / str(flag))
+        index = InvertedIndex(kv, cls)
+        doc = {"_id": str(uuid.UUID(int=1)), "_creationTimeUnix": 5, "_lastUpdateTimeUnix": 6}
+        kv.write(lambda txn, index=index, doc=doc: index.write(txn, [(1, None, doc)]))
+        with kv.read() as txn:
+            keys = [bytes(k) for k, _ in txn.cursor(db=kv.db("inv:filter"))]
+            assert sum(k.startswith(b"_creationTimeUnix\x00") or k.startswith(b"_lastUpdateTimeUnix\x00")
+                       for k in keys) == expected
+            assert set(index.equal(txn, "_id", str(uuid.UUID(int=1)))) == {1}
+            if flag:
+                assert set(index.equal(txn, "_creationTimeUnix", 5)) == {1}
+        kv.close()
+
+
 def test_delete_everything_leaves_no_postings(tmp_path) -> None:
     rng = random.Random(7)
     kv = KV(tmp_path)

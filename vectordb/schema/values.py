@@ -312,14 +312,15 @@ def validate_properties(
     class_name = class_def["class"]
     if not isinstance(props, dict):
         raise fail(f"invalid object: could not recognize object's properties: {go_value(props)}")
-    module_defaults = _property_module_defaults(class_def)
+    module_defaults: dict[str, dict] | None = None  # only a new property needs them
     out: dict[str, Any] = {}
     added: dict[str, dict] = {}
     for key, value in props.items():
         if not isinstance(key, str):
             raise fail(f"invalid object: property names must be strings, got {go_type(key)}")
         name = lower_first(key)
-        check_depth(value, f"invalid object: property '{name}'")
+        if isinstance(value, dict | list | tuple):  # a scalar nests nothing
+            check_depth(value, f"invalid object: property '{name}'")
         prop = added.get(name) or find_property(class_def, name)
         if prop is None:
             if not autoschema:
@@ -330,6 +331,8 @@ def validate_properties(
                 raw = infer_raw(name, value)
             except ValueError as exc:
                 raise fail(f"invalid object: property '{name}' on class '{class_name}': {exc}") from None
+            if module_defaults is None:
+                module_defaults = _property_module_defaults(class_def)
             prop = normalize_property(raw, class_name, module_defaults)
             added[name] = prop
         elif autoschema and value is not None and data_type(prop) in NESTED_TYPES:
