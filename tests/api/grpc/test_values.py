@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+from google.protobuf import json_format, struct_pb2
+
 from vectordb.api.grpc import values
+from vectordb.api.grpc.pb import batch_pb2
+from vectordb.errors import UserError
 
 UUID = "6f8b7e1c-3c2a-4d5e-9f00-0123456789ab"
 
@@ -34,3 +39,18 @@ def test_inside_an_object_a_geo_shaped_value_stays_an_object() -> None:
     spot = out.fields["meta"].object_value.fields["spot"]
     assert spot.WhichOneof("kind") == "object_value"
     assert spot.object_value.fields["latitude"].number_value == 1.0
+
+
+def test_batch_properties_read_the_struct_as_its_json() -> None:
+    raw = {"title": "t", "n": 3.0, "ok": True, "none": None, "tags": ["a", 1.5, False, None],
+           "meta": {"inner": {"deep": ["x"]}, "e": []}}
+    message = batch_pb2.BatchObject.Properties()
+    message.non_ref_properties.CopyFrom(json_format.ParseDict(raw, struct_pb2.Struct()))
+    assert values.batch_properties(message, []) == json_format.MessageToDict(message.non_ref_properties) == raw
+
+
+def test_a_non_finite_number_is_the_objects_own_error() -> None:
+    message = batch_pb2.BatchObject.Properties()
+    message.non_ref_properties.fields["x"].number_value = float("nan")
+    with pytest.raises(UserError, match="NaN or infinity"):
+        values.batch_properties(message, [])

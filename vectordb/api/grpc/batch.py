@@ -14,10 +14,13 @@ from vectordb.database import Database
 from vectordb.errors import UserError
 
 
-def _body(db: Database, obj: batch_pb2.BatchObject) -> dict[str, Any]:
-    """A BatchObject as the REST object body Database.batch_objects takes."""
-    schema_props = (db.class_def(obj.collection).get("properties") or []
-                    if db.has_collection(obj.collection) else [])
+def _body(db: Database, obj: batch_pb2.BatchObject, props_of: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """A BatchObject as the REST object body Database.batch_objects takes. `props_of`: the schema properties
+    of each collection looked up so far in this request."""
+    schema_props = props_of.get(obj.collection)
+    if schema_props is None:
+        schema_props = props_of[obj.collection] = (
+            db.class_def(obj.collection).get("properties") or [] if db.has_collection(obj.collection) else [])
     body: dict[str, Any] = {"class": obj.collection, "id": obj.uuid}
     if obj.tenant:
         body["tenant"] = obj.tenant
@@ -38,9 +41,10 @@ def batch_objects(db: Database, request: batch_pb2.BatchObjectsRequest, headers:
     errors: dict[int, str] = {}
     bodies: list[Mapping[str, Any]] = []
     positions: list[int] = []
+    props_of: dict[str, list[dict[str, Any]]] = {}
     for index, obj in enumerate(request.objects):
         try:
-            bodies.append(_body(db, obj))
+            bodies.append(_body(db, obj, props_of))
             positions.append(index)
         except UserError as exc:
             errors[index] = exc.message

@@ -8,11 +8,12 @@ arrive as doubles) exactly as it does for REST.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
-from google.protobuf import json_format
+from google.protobuf import struct_pb2
 
 from vectordb.api.grpc.pb import base_pb2, batch_pb2, properties_pb2
 from vectordb.errors import UserError
@@ -111,9 +112,32 @@ def is_reference(prop: Mapping[str, Any]) -> bool:
 # ---------------------------------------------------------------------------------------------------- in
 
 
+def _struct(message: struct_pb2.Struct) -> dict[str, Any]:
+    """A Struct as the JSON object it stands for (json_format.MessageToDict's result, at a fraction of its
+    cost per object: this runs for every object of a batch)."""
+    return {key: _json_value(value) for key, value in message.fields.items()}
+
+
+def _json_value(value: struct_pb2.Value) -> Any:
+    kind = value.WhichOneof("kind")
+    if kind == "number_value":
+        number = value.number_value
+        if math.isinf(number) or math.isnan(number):
+            raise UserError("invalid object: a property value is NaN or infinity, which JSON cannot carry")
+        return number
+    if kind == "string_value":
+        return value.string_value
+    if kind == "bool_value":
+        return value.bool_value
+    if kind == "struct_value":
+        return _struct(value.struct_value)
+    if kind == "list_value":
+        return [_json_value(item) for item in value.list_value.values]
+    return None
+
+
 def _object_value(value: base_pb2.ObjectPropertiesValue) -> dict[str, Any]:
-    out: dict[str, Any] = json_format.MessageToDict(value.non_ref_properties) if value.HasField(
-        "non_ref_properties") else {}
+    out: dict[str, Any] = _struct(value.non_ref_properties) if value.HasField("non_ref_properties") else {}
     _typed_arrays(value, out)
     for prop in value.object_properties:
         out[prop.prop_name] = _object_value(prop.value)
@@ -140,8 +164,7 @@ def _beacon(target: str | None, uuid: str) -> dict[str, str]:
 def batch_properties(message: batch_pb2.BatchObject.Properties, schema_props: Iterable[Mapping[str, Any]]
                      ) -> dict[str, Any]:
     """A BatchObject's properties as the JSON-like dict of a REST object body."""
-    out: dict[str, Any] = (json_format.MessageToDict(message.non_ref_properties)
-                           if message.HasField("non_ref_properties") else {})
+    out: dict[str, Any] = _struct(message.non_ref_properties) if message.HasField("non_ref_properties") else {}
     _typed_arrays(message, out)
     for prop in message.object_properties:
         out[prop.prop_name] = _object_value(prop.value)
