@@ -734,20 +734,26 @@ class InvertedIndex:
             if not ids_parts:
                 continue
             required = len(terms) if operator == "And" else max(1, int(minimum_match or 1))
-            uniq, inverse, counts = np.unique(
-                np.concatenate(ids_parts), return_inverse=True, return_counts=True
-            )
-            sums = np.bincount(inverse, weights=np.concatenate(score_parts))
+            uniq, sums, counts = _sum_by_doc(np.concatenate(ids_parts), np.concatenate(score_parts))
             keep = counts >= required
             per_prop.append((uniq[keep], sums[keep]))
         if not per_prop:
             return []
-        uniq, inverse = np.unique(np.concatenate([p[0] for p in per_prop]), return_inverse=True)
-        scores = np.bincount(inverse, weights=np.concatenate([p[1] for p in per_prop]))
+        if len(per_prop) == 1:
+            uniq, scores = per_prop[0]
+        else:
+            uniq, scores, _ = _sum_by_doc(np.concatenate([p[0] for p in per_prop]),
+                                          np.concatenate([p[1] for p in per_prop]))
+        if limit and 0 < limit < len(uniq):
+            # Only the top `limit` are sorted; every tie with the last of them stays, so the lowest docids win.
+            kth = np.partition(-scores, limit - 1)[limit - 1]
+            near = np.flatnonzero(-scores <= kth)
+            uniq, scores = uniq[near], scores[near]
         order = np.lexsort((uniq, -scores))
         if limit and limit > 0:
             order = order[:limit]
-        return [(int(uniq[i]), float(scores[i]), _explain(int(uniq[i]), details)) for i in order]
+        top = uniq[order]
+        return list(zip(top.tolist(), scores[order].tolist(), _explain(top, details), strict=True))
 
     def _bm25_targets(self, properties: list[tuple[str, float]] | None) -> list[tuple[PropInfo, float]]:
         if properties is None:
@@ -934,11 +940,27 @@ def haversine_m(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> n
     return EARTH_RADIUS_M * 2 * np.arctan2(np.sqrt(a), np.sqrt(np.clip(1 - a, 0.0, None)))
 
 
-def _explain(docid: int, details: list[tuple[str, str, np.ndarray, np.ndarray, np.ndarray]]) -> str:
-    """Weaviate's explainScore text: `, BM25F_<term>_frequency:<f>, BM25F_<term>_propLength:<len>`..."""
-    parts = []
+def _sum_by_doc(ids: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(distinct ids ascending, the sum of their weights, how often each occurs).
+
+    The ids are a few sorted posting lists end to end: a stable sort merges those runs, and summing over the
+    runs of equal ids then costs less than np.unique's inverse mapping."""
+    order = np.argsort(ids, kind="stable")
+    ids = ids[order]
+    first = np.empty(len(ids), dtype=bool)
+    first[:1] = True
+    np.not_equal(ids[1:], ids[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.diff(np.append(starts, len(ids)))
+    return ids[starts], np.add.reduceat(weights[order], starts) if len(ids) else weights, counts
+
+
+def _explain(docids: np.ndarray, details: list[tuple[str, str, np.ndarray, np.ndarray, np.ndarray]]) -> list[str]:
+    """Weaviate's explainScore text per doc: `, BM25F_<term>_frequency:<f>, BM25F_<term>_propLength:<len>`..."""
+    parts: list[list[str]] = [[] for _ in range(len(docids))]
     for _prop, term, ids, tf, ln in details:
-        i = int(np.searchsorted(ids, docid))
-        if i < len(ids) and ids[i] == docid:
-            parts.append(f", BM25F_{term}_frequency:{int(tf[i])}, BM25F_{term}_propLength:{int(ln[i])}")
-    return "".join(parts)
+        at = np.minimum(np.searchsorted(ids, docids), len(ids) - 1)
+        for row in np.flatnonzero(ids[at] == docids).tolist():
+            i = at[row]
+            parts[row].append(f", BM25F_{term}_frequency:{int(tf[i])}, BM25F_{term}_propLength:{int(ln[i])}")
+    return ["".join(p) for p in parts]

@@ -44,10 +44,10 @@ class EarlyIndexing:
             self.undo()
         jobs = []
         for name, index in self.coll.indexes.items():
-            ids = [w.stored["docId"] for w in fresh if w.vectors.get(name) is not None]  # type: ignore[index]
-            if ids:
-                vectors = np.stack([w.vectors[name] for w in fresh if w.vectors.get(name) is not None])
-                jobs.append((index, np.array(ids, dtype=np.uint64), vectors))
+            given = [(w.stored["docId"], v) for w in fresh if (v := w.vectors.get(name)) is not None]  # type: ignore[index]
+            if given:
+                ids = np.array([docid for docid, _ in given], dtype=np.uint64)
+                jobs.append((index, ids, np.stack([v for _, v in given])))
         count = sum(len(ids) for _, ids, _ in jobs)
         if count < MIN_EARLY:
             return

@@ -648,3 +648,19 @@ def test_dates_compare_as_instants() -> None:
         rfc3339_micros("yesterday")
     with pytest.raises(ValueError, match="not a valid date"):
         rfc3339_micros("2021-02-30T00:00:00Z")
+
+
+def test_bm25_top_k_breaks_ties_by_lowest_docid(tmp_path) -> None:
+    cls = {"class": "T", "properties": [{"name": "t", "dataType": ["text"]}], "invertedIndexConfig": {}}
+    kv = KV(tmp_path)
+    index = InvertedIndex(kv, cls)
+    docs = [(d, None, {"t": "same words here" if d % 2 else "other words"}) for d in range(40, 0, -1)]
+    kv.write(lambda txn: index.write(txn, docs))
+    with kv.read() as txn:
+        top = index.bm25(txn, "same words", None, None, 3, 1.2, 0.75)
+        every = index.bm25(txn, "same words", None, None, 0, 1.2, 0.75)
+    assert [d for d, _, _ in top] == [1, 3, 5]
+    assert [d for d, _, _ in every][:3] == [1, 3, 5] and len(every) == 40
+    assert top[0][2] == ", BM25F_same_frequency:1, BM25F_same_propLength:3, BM25F_words_frequency:1, " \
+                        "BM25F_words_propLength:3"
+    kv.close()
