@@ -55,10 +55,12 @@ class VectordbGrpc(VectordbHttp):
         self.http().post("/v1/schema", json=class_def(params)).raise_for_status()
         coll = self.collection()
         for lo in range(0, len(vectors), params.batch):
+            # Vectors as lists, the form embedding APIs return: for a numpy row the client runs its type
+            # checks on every element, which costs it more than the whole server side of the import.
+            rows = vectors[lo : lo + params.batch].tolist()
             objects = [
                 wvc.data.DataObject(properties={"bucket": int(b)}, uuid=object_id(lo + i), vector=v)
-                for i, (v, b) in enumerate(zip(vectors[lo : lo + params.batch], buckets[lo : lo + params.batch],
-                                               strict=True))
+                for i, (v, b) in enumerate(zip(rows, buckets[lo : lo + params.batch].tolist(), strict=True))
             ]
             result = coll.data.insert_many(objects)
             if result.has_errors:
