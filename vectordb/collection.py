@@ -2,8 +2,9 @@
 
 Writes follow one path: validate and vectorize outside any lock (vectorizing is slow and may call out), then
 under the collection's write lock commit one LMDB transaction (objects, vectors, postings, change log) and
-apply the same changes to the in-memory vector indexes. A crash between the two is repaired at open by
-replaying the change log, so the indexes never disagree with LMDB for long and never lose a write.
+apply the same changes to the in-memory vector indexes (a batch's new vectors while the transaction is written,
+see early_index.py; replaced ones after it commits). A crash in between is repaired at open by replaying the
+change log, so the indexes never disagree with LMDB for long and never lose a write.
 """
 
 from __future__ import annotations
