@@ -385,7 +385,7 @@ class Collection:
             if grown is not None and applied:
                 self.class_def = grown
                 self.db.schema_version += 1
-            self._apply_to_indexes([w for w in applied if not early.covers(w)])
+            self._apply_to_indexes(applied, done=early.covers)
             self._changes_since_snapshot += early.count
             return len(applied)
 
@@ -437,13 +437,15 @@ class Collection:
             "_lastUpdateTimeUnix": obj["lastUpdateTimeUnix"],
         }
 
-    def _apply_to_indexes(self, applied: list[Write]) -> None:
+    def _apply_to_indexes(self, applied: list[Write],
+                          done: Callable[[Write, str], bool] = lambda w, name: False) -> None:
+        """Put the writes' vectors into the indexes, but those `done` says are there already."""
         for name, index in self.indexes.items():
             ids: list[int] = []
             vecs: list[np.ndarray] = []
             removed: list[int] = []
             for w in applied:
-                if name not in w.vectors:
+                if name not in w.vectors or done(w, name):
                     continue
                 vector = w.vectors[name]
                 docid = w.stored["docId"]  # type: ignore[index]

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from storage.hnsw import VectorIndex
+
 if TYPE_CHECKING:
     from vectordb.collection import Collection, Write
 
@@ -32,6 +34,7 @@ class EarlyIndexing:
         self.count = 0  # vector changes applied early
         self._docids: list[int] = []
         self._covered: set[int] = set()  # id() of the writes indexed early
+        self._names: set[str] = set()  # the vector names whose indexes the job filled
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
@@ -42,21 +45,26 @@ class EarlyIndexing:
             if docids == self._docids:
                 return  # the transaction is being retried (a grown map): the job already covers it
             self.undo()
-        jobs = []
+        jobs: list[tuple[str, VectorIndex, np.ndarray, np.ndarray]] = []
         for name, index in self.coll.indexes.items():
+            if not isinstance(index, VectorIndex):
+                # A compressed index may train inside upsert on vectors it reads from LMDB, where this batch's
+                # are not committed yet: it takes them after the commit.
+                continue
             given = [(w.stored["docId"], v) for w in fresh if (v := w.vectors.get(name)) is not None]  # type: ignore[index]
             if given:
                 ids = np.array([docid for docid, _ in given], dtype=np.uint64)
-                jobs.append((index, ids, np.stack([v for _, v in given])))
-        count = sum(len(ids) for _, ids, _ in jobs)
+                jobs.append((name, index, ids, np.stack([v for _, v in given])))
+        count = sum(len(ids) for _, _, ids, _ in jobs)
         if count < MIN_EARLY:
             return
         self._docids, self._error, self.count = docids, None, count
         self._covered = {id(w) for w in fresh}
+        self._names = {name for name, _, _, _ in jobs}
 
         def run() -> None:
             try:
-                for index, ids, vectors in jobs:
+                for _, index, ids, vectors in jobs:
                     index.upsert(ids, vectors)
             except BaseException as exc:  # handed to finish(), in the committing thread
                 self._error = exc
@@ -76,7 +84,8 @@ class EarlyIndexing:
         self._thread.join()
         for index in self.coll.indexes.values():
             index.delete(self._docids)
-        self._thread, self._docids, self._covered, self.count = None, [], set(), 0
+        self._thread, self._docids, self._covered, self._names, self.count = None, [], set(), set(), 0
 
-    def covers(self, w: Write) -> bool:
-        return id(w) in self._covered
+    def covers(self, w: Write, name: str) -> bool:
+        """Whether the job put w's vector `name` into its index."""
+        return id(w) in self._covered and name in self._names

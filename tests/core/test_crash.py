@@ -86,10 +86,6 @@ def test_sigkill_during_import_loses_no_acknowledged_write(tmp_path: Path) -> No
         acknowledged = max(acknowledged, _run_child(path, trial, acknowledged, rng.uniform(0.3, 2.0)))
         db = Database(make_settings(path))
         try:
-            if not db.has_collection("Crash"):
-                # On a loaded machine a child can be killed before it even created the class.
-                assert acknowledged == 0, f"trial {trial}: the class is gone"
-                continue
             coll = db.collection("Crash")
             # Every acknowledged object is present with a vector ...
             for n in range(0, acknowledged, 37):
