@@ -33,7 +33,7 @@ import math
 import re
 import struct
 import uuid as uuidlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -690,6 +690,7 @@ class InvertedIndex:
         b: float,
         operator: str = "Or",
         minimum_match: int = 1,
+        corpus: Mapping[str, Any] | None = None,
     ) -> list[tuple[int, float, str]]:
         """Top `limit` (docid, score, explain) by BM25 over the given properties (boosts as weights).
 
@@ -698,6 +699,8 @@ class InvertedIndex:
         score sums tf' * idf * boost over terms and properties. A term repeated in the query counts that
         many times. With operator "And" a property contributes only when the doc has all of its query
         terms there; with "Or" when it has at least minimum_match of them. limit <= 0 returns every hit.
+        `corpus` (from `bm25_corpus`, summed over the shards of a collection) replaces this store's N, token
+        total and n, so that each shard scores as the whole collection would.
         """
         if operator not in ("Or", "And"):
             raise FilterError(f"bm25 search operator must be 'Or' or 'And', not {operator!r}")
@@ -708,7 +711,7 @@ class InvertedIndex:
         per_prop: list[tuple[np.ndarray, np.ndarray]] = []
         details: list[tuple[str, str, np.ndarray, np.ndarray, np.ndarray]] = []
         for info, boost in targets:
-            doc_count, total_len = self._prop_stats(txn, info.name)
+            doc_count, total_len = corpus["props"][info.name] if corpus else self._prop_stats(txn, info.name)
             avg_len = total_len / doc_count if doc_count and total_len else 40.0
             terms = self._query_terms(info, query)
             if not terms:
@@ -719,6 +722,8 @@ class InvertedIndex:
                 n = len(ids)
                 if n == 0:
                     continue
+                if corpus:
+                    n = corpus["df"][info.name][term]
                 big_n = max(doc_count, n)
                 idf = math.log(1.0 + (big_n - n + 0.5) / (n + 0.5))
                 if allow_ids is not None:
@@ -754,6 +759,17 @@ class InvertedIndex:
             order = order[:limit]
         top = uniq[order]
         return list(zip(top.tolist(), scores[order].tolist(), _explain(top, details), strict=True))
+
+    def bm25_corpus(self, txn: Any, query: str, properties: list[tuple[str, float]] | None) -> dict[str, Any]:
+        """This store's part of the statistics a bm25 query uses: per property (docs, tokens) and each query
+        term's document count. Summed over shards they are the `corpus` of `bm25`."""
+        props: dict[str, tuple[int, int]] = {}
+        df: dict[str, dict[str, int]] = {}
+        for info, _ in self._bm25_targets(properties):
+            props[info.name] = self._prop_stats(txn, info.name)
+            df[info.name] = {t: len(self._postings(txn, info.name, t.encode())[0])
+                             for t in self._query_terms(info, query)}
+        return {"props": props, "df": df}
 
     def _bm25_targets(self, properties: list[tuple[str, float]] | None) -> list[tuple[PropInfo, float]]:
         if properties is None:

@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+from typing import Any
 
 from vectordb import __version__
 from vectordb.config import ConfigError, Settings
@@ -29,7 +30,8 @@ def _serve(args: argparse.Namespace) -> None:
         env["PERSISTENCE_DATA_PATH"] = args.data_dir
     try:
         settings = Settings.from_env(env)
-        db = Database(settings)
+        cluster = _join_cluster(args.ray_address, settings)
+        db = Database(settings, cluster=cluster)
     except (ConfigError, DataDirLocked) as exc:
         log.error("refusing to start: %s", exc)
         raise SystemExit(1) from None
@@ -41,6 +43,18 @@ def _serve(args: argparse.Namespace) -> None:
         uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, **options)
     finally:
         grpc_server.stop()
+
+
+def _join_cluster(address: str | None, settings: Settings) -> Any:
+    """The Ray cluster to shard collections over, or None (one node, Ray never imported)."""
+    if not address:
+        return None
+    from vectordb.cluster.runtime import Cluster
+
+    try:
+        return Cluster(address, settings.data_path)
+    except RuntimeError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def _inference(args: argparse.Namespace) -> None:
@@ -60,6 +74,9 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--grpc-port", type=int, default=int(os.environ.get("GRPC_PORT", "50051")),
                        help="port of the gRPC API (weaviate.v1) on the same host (default: GRPC_PORT or 50051)")
     serve.add_argument("--data-dir", default=None, help="data directory (default: PERSISTENCE_DATA_PATH or ./data)")
+    serve.add_argument("--ray-address", default=os.environ.get("RAY_ADDRESS") or None,
+                       help="join this Ray cluster (host:port of its head) to shard and replicate collections "
+                            "(default: RAY_ADDRESS; unset: one node without Ray)")
     serve.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "info").lower())
     add_weaviate_flags(serve)
     serve.set_defaults(run=_serve)

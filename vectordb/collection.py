@@ -64,6 +64,8 @@ class Write:
     raw_properties: dict[str, Any] | None = None
     # set during commit
     stored: dict[str, Any] | None = None
+    # (creationTimeUnix, lastUpdateTimeUnix) to keep verbatim: a replica copying another replica's version
+    times: tuple[int, int] | None = None
 
 
 class Collection:
@@ -308,20 +310,21 @@ class Collection:
         return None
 
     # writes ----------------------------------------------------------------------------------------
-    def commit(self, writes: list[Write], *, mode: str) -> int:
+    def commit(self, writes: list[Write], *, mode: str, now: int | None = None) -> int:
         """Store every write without an error in one transaction; returns how many were stored.
 
         mode: "create" (an existing id is an error), "upsert" (batch: replace whole objects),
         "replace" / "merge" (the object must exist). Errors found inside the transaction are set on the
         write and that object is skipped; the others still commit. The auto-schema properties the stored
-        objects need are added to the class in the same transaction, and no others.
+        objects need are added to the class in the same transaction, and no others. `now` is the write's
+        time when the caller gives it (the replicas of a shard all store the coordinator's).
         """
         grows = any(w.error is None and w.raw_properties is not None for w in writes)
         # Every schema change takes the database's schema lock before this collection's write lock.
         with self.db.schema_lock if grows else nullcontext(), self.write_lock:
             self._refuse_unfit_vectors(writes)
             grown = self._settle_properties(writes) if grows else None
-            ts = now_ms()
+            ts = now_ms() if now is None else now
             applied: list[Write] = []
 
             # Fresh objects go into the vector indexes while the transaction is written (hnswlib releases the
@@ -353,12 +356,15 @@ class Collection:
                         next_docid += 1
                     else:
                         docid, created = old["docId"], old["creationTimeUnix"]
+                    updated = ts
+                    if w.times is not None:
+                        created, updated = w.times
                     w.stored = {
                         "id": w.id,
                         "class": self.name,
                         "properties": w.properties,
                         "creationTimeUnix": created,
-                        "lastUpdateTimeUnix": ts,
+                        "lastUpdateTimeUnix": updated,
                         "docId": docid,
                     }
                     applied.append(w)

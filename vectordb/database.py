@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from modules.registry import Registry
 from storage.blas import single_threaded_blas
@@ -31,6 +31,9 @@ from vectordb.tenancy import check_tenant, refuse_unnamed, tenant_store, without
 from vectordb.tenants.collection import TenantedCollection, is_multi_tenant, is_tenanted_dir
 from vectordb.tenants.status import parse_names, parse_tenants
 from vectordb.tenants.stores import OpenStores, store_limit
+
+if TYPE_CHECKING:
+    from vectordb.cluster.runtime import Cluster
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +71,14 @@ class Database:
         *,
         registry: Registry | None = None,
         initial_map_size: int = 64 << 20,
+        cluster: Cluster | None = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
         single_threaded_blas()
         self.modules = registry or Registry.from_env(self.settings.env)
         self.initial_map_size = initial_map_size
+        # The Ray cluster sharded collections live on (vectordb serve --ray-address); None: one node.
+        self.cluster = cluster
         self.path = Path(self.settings.data_path)
         self._dir_lock = DirLock(self.path)
         self.collections_dir = self.path / "collections"
@@ -112,6 +118,10 @@ class Database:
             log.warning("removing %s, left by a collection creation or deletion that was interrupted", path)
             shutil.rmtree(path)
             return None
+        from vectordb.cluster import STATE_FILE
+
+        if (path / STATE_FILE).exists():
+            return self._open_sharded(path)
         try:
             return TenantedCollection(self, path) if is_tenanted_dir(path) else Collection(self, path)
         except MissingSchema as exc:
@@ -121,6 +131,14 @@ class Database:
         log.warning("removing %s: its creation was interrupted before the schema was stored", path)
         shutil.rmtree(path)
         return None
+
+    def _open_sharded(self, path: Path) -> Any:
+        if self.cluster is None:
+            raise RuntimeError(f"collection {path.name} is sharded over a Ray cluster: start the server with "
+                               "--ray-address (or RAY_ADDRESS) to open it")
+        from vectordb.cluster.sharded import ShardedCollection
+
+        return ShardedCollection(self, self.cluster, path)
 
     # lifecycle -------------------------------------------------------------------------------------
     def _snapshot_loop(self) -> None:
@@ -156,6 +174,8 @@ class Database:
                 mt.close()
             self.tenanted.clear()
         self.loop.close()
+        if self.cluster is not None:
+            self.cluster.close()
         self._dir_lock.release()
 
     def __enter__(self) -> Database:
@@ -216,7 +236,14 @@ class Database:
     def create_collection(self, body: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(body, Mapping):
             raise UserError("the class definition must be a JSON object")
+        counts = None
+        if self.cluster is not None:
+            from vectordb.cluster import schema as cluster_schema
+
+            body, *counts = cluster_schema.take_counts(body)
         class_def = schema.normalize_class(dict(body), modules=self.modules, settings=self.settings)
+        if counts:
+            cluster_schema.put_counts(class_def, *counts)
         if len(class_def.get("vectorConfig") or {}) > MAX_VECTORS:
             raise UserError(f"vectorConfig: a collection holds at most {MAX_VECTORS} named vectors, this one names "
                             f"{len(class_def['vectorConfig'])}")
@@ -226,7 +253,12 @@ class Database:
                 raise UserError(f"class name {name!r} already exists")
             self._check_references(class_def)
             if is_multi_tenant(class_def):
+                if counts and counts[1] != 1:
+                    raise UserError("replicationConfig.factor: multi-tenant classes are not replicated over the "
+                                    "cluster yet; leave the factor at 1")
                 self.tenanted[name] = self._make_collection(class_def, TenantedCollection)
+            elif counts and counts != [1, 1]:
+                self.collections[name] = self._make_sharded(class_def)
             else:
                 self.collections[name] = self._make_collection(class_def, Collection)
             self.schema_version += 1
@@ -244,6 +276,12 @@ class Database:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         return kind(self, final)
+
+    def _make_sharded(self, class_def: dict[str, Any]) -> Any:
+        from vectordb.cluster.sharded import ShardedCollection
+
+        assert self.cluster is not None  # only a cluster has counts above 1
+        return ShardedCollection.create(self, self.cluster, self.collections_dir / class_def["class"], class_def)
 
     def _check_references(self, class_def: dict[str, Any]) -> None:
         for prop in class_def.get("properties") or []:
@@ -267,7 +305,12 @@ class Database:
             coll = self._class(name)
             if not isinstance(body, Mapping):
                 raise UserError("the class definition must be a JSON object")
-            new_def = schema.update_class(coll.class_def, dict(body))
+            if getattr(coll, "sharded", False):
+                from vectordb.cluster.schema import updated
+
+                new_def = updated(coll.class_def, dict(body), schema.update_class)
+            else:
+                new_def = schema.update_class(coll.class_def, dict(body))
             coll.set_class_def(new_def)
             self.schema_version += 1
             return new_def
@@ -304,7 +347,7 @@ class Database:
         ready = [w for w in writes if w.error is None]
         if not ready:
             return
-        if isinstance(target, Collection):
+        if not isinstance(target, ClassDraft):
             target.commit(ready, mode=mode)
             return
         with self.schema_lock:
@@ -603,7 +646,17 @@ class Database:
             "grpcMaxMessageSize": 104858000,
         }
 
+    def shards(self, class_name: str) -> list[dict[str, Any]]:
+        """GET /v1/schema/{class}/shards: each shard's name and status."""
+        from vectordb.cluster.nodes import shard_statuses
+
+        return shard_statuses(self, class_name)
+
     def nodes(self, *, verbose: bool = False, class_name: str | None = None) -> dict[str, Any]:
+        if self.cluster is not None:
+            from vectordb.cluster.nodes import cluster_nodes
+
+            return cluster_nodes(self, verbose=verbose, class_name=class_name)
         if class_name:
             found = self._class(class_name)
             colls = [found] if isinstance(found, Collection) else []

@@ -9,6 +9,7 @@ from fastapi import Depends, FastAPI
 
 from vectordb.api import routes_backups, routes_batch, routes_meta, routes_objects, routes_schema, routes_tenants
 from vectordb.api.access_log import install_access_log_redaction
+from vectordb.api.consistency import consistency_level
 from vectordb.api.cors import Cors
 from vectordb.api.deps import check_api_key
 from vectordb.api.errors import LastResort, install_error_handlers, path_methods
@@ -40,7 +41,7 @@ def create_app(db: Database, *, close_on_shutdown: bool = False, listen_url: str
     app.add_middleware(LastResort)
     app.add_middleware(Cors, settings=db.settings)
     app.include_router(routes_meta.open_router, tags=["well-known"])
-    secured = [Depends(check_api_key)]
+    secured = [Depends(check_api_key), Depends(consistency_level)]
     # the tags group /docs as Weaviate's API reference does
     routers = {"meta": routes_meta.router, "schema": routes_schema.router, "tenants": routes_tenants.router,
                "objects": routes_objects.router, "batch": routes_batch.router, "graphql": graphql_router,

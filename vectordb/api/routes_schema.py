@@ -64,8 +64,7 @@ async def add_property(request: Request, class_name: str) -> Response:
 async def shards(request: Request, class_name: str) -> Response:
     db = get_db(request)
     if not db.is_multi_tenant(class_name):
-        db.collection(class_name)
-        return JSON([{"name": "shard0", "status": "READY", "vectorQueueSize": 0}])
+        return JSON(await run_in_threadpool(db.shards, class_name))
     # Each active tenant is a shard; an inactive one is not loaded, so it has no status to report.
     tenant = request.query_params.get("tenant")
     return JSON([{"name": t["name"], "status": "READY", "vectorQueueSize": 0}

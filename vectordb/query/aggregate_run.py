@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from vectordb.cluster import as_sharded
 from vectordb.errors import UserError
 from vectordb.query.aggregate import aggregate
 from vectordb.query.get import hybrid_alpha, hybrid_hits, vector_hits
@@ -12,8 +13,11 @@ from vectordb.query.vectors import query_vector_for
 from vectordb.spaces import resolve_target
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from vectordb.collection import Collection
     from vectordb.database import Database
+    from vectordb.spaces import VectorSpace
 
 _SEARCHES = ("near_vector", "near_object", "near_text", "hybrid")
 
@@ -42,20 +46,13 @@ def _run_aggregate(db: Database, coll: Collection, req: AggregateRequest) -> lis
         if search != "hybrid" or hybrid_alpha(params) > 0:
             query_vector = query_vector_for(db, coll, space, search, params, req.headers)
     window = req.object_limit or db.settings.query_maximum_results
-    with coll.reading() as txn:
-        allow = coll.filter_docids(txn, req.where)
-        if req.hybrid is not None:
-            assert space is not None  # resolved above for every hybrid search
-            hits = hybrid_hits(db, coll, txn, space, query_vector, req.hybrid, window, allow)
-            objects = [h.obj["properties"] for h in hits]
-        elif search is not None:
-            assert space is not None and query_vector is not None  # resolved above for every vector search
-            hits = vector_hits(coll, txn, space, query_vector, getattr(req, search), search, window, allow)
-            objects = [h.obj["properties"] for h in hits]
-        elif allow is not None:
-            objects = [o["properties"] for o in coll.objects_by_docids(txn, list(allow))]
-        else:
-            objects = [o["properties"] for o in coll.store.iterate(txn)]
+    sharded = as_sharded(coll)
+    if sharded is not None:
+        from vectordb.cluster.search import cluster_aggregate_objects
+
+        objects = cluster_aggregate_objects(sharded, req, search, space, query_vector, window, db)
+    else:
+        objects = _objects(db, coll, req, search, space, query_vector, window)
     if req.object_limit is not None:
         objects = objects[: req.object_limit]
     try:
@@ -70,3 +67,20 @@ def _run_aggregate(db: Database, coll: Collection, req: AggregateRequest) -> lis
         )
     except ValueError as exc:
         raise UserError(f"Aggregate: {exc}") from exc
+
+
+def _objects(db: Database, coll: Collection, req: AggregateRequest, search: str | None, space: VectorSpace | None,
+             query_vector: np.ndarray | None, window: int) -> list[dict[str, Any]]:
+    with coll.reading() as txn:
+        allow = coll.filter_docids(txn, req.where)
+        if req.hybrid is not None:
+            assert space is not None  # resolved by run_aggregate for every hybrid search
+            hits = hybrid_hits(db, coll, txn, space, query_vector, req.hybrid, window, allow)
+            return [h.obj["properties"] for h in hits]
+        if search is not None:
+            assert space is not None and query_vector is not None  # resolved for every vector search
+            hits = vector_hits(coll, txn, space, query_vector, getattr(req, search), search, window, allow)
+            return [h.obj["properties"] for h in hits]
+        if allow is not None:
+            return [o["properties"] for o in coll.objects_by_docids(txn, list(allow))]
+        return [o["properties"] for o in coll.store.iterate(txn)]

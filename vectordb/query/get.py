@@ -17,6 +17,7 @@ import numpy as np
 from pyroaring import BitMap
 
 from storage.objects import uuid_bytes
+from vectordb.cluster import as_sharded
 from vectordb.collection import Collection
 from vectordb.errors import UserError
 from vectordb.query import additional
@@ -100,6 +101,14 @@ def _run_get(db: Database, coll: Collection, req: SearchRequest) -> list[SearchR
                 raise UserError(f"{search}: {exc}") from exc
             if search != "hybrid" or hybrid_alpha(params) > 0:
                 query_vector = query_vector_for(db, coll, space, search, params, req.headers)
+    sharded = as_sharded(coll)
+    if sharded is not None:
+        if several is not None:
+            raise UserError(f"{search}: searching several targetVectors at once is not supported on a sharded "
+                            "collection yet; name one")
+        from vectordb.cluster.search import cluster_get
+
+        return cluster_get(db, sharded, req, search, space, query_vector, limit)
     window = req.offset + limit
     with coll.reading() as txn:
         allow = coll.filter_docids(txn, req.where)
@@ -225,6 +234,7 @@ def _bm25_hits(
             float(bm25_cfg.get("b", 0.75)),
             operator=operator.get("operator", "Or"),
             minimum_match=int(operator.get("minimumOrTokensMatch") or 1),
+            corpus=params.get("corpus"),
         )
     except (ValueError, KeyError) as exc:
         raise UserError(f"bm25: {exc}") from exc

@@ -5,11 +5,13 @@ from __future__ import annotations
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from vectordb.cluster import as_sharded
 from vectordb.errors import UserError
 from vectordb.query.deadline import check_deadline
 from vectordb.render import object_json
 
 if TYPE_CHECKING:
+    from vectordb.cluster.sharded import ShardedCollection
     from vectordb.collection import Collection
     from vectordb.database import Database
 
@@ -43,6 +45,12 @@ def list_objects(
         colls = [db.collection(class_name)] if class_name else list(db.collections.values())
     out: list[dict[str, Any]] = []
     for coll in colls:
+        sharded = as_sharded(coll)
+        if sharded is not None:
+            out.extend(_sharded_page(sharded, offset, limit, after, sort, include_vector, whole=not class_name))
+            if not class_name and len(out) >= offset + limit:
+                break
+            continue
         with coll.reading() as txn:
             if sort:
                 from vectordb.query.sort import sort_objects
@@ -63,3 +71,23 @@ def list_objects(
     if not class_name:
         out = out[offset : offset + limit]
     return {"objects": out, "totalResults": len(out), "deprecations": None}
+
+
+def _sharded_page(coll: ShardedCollection, offset: int, limit: int, after: str | None, sort: list[dict[str, Any]],
+                  include_vector: bool, *, whole: bool) -> list[dict[str, Any]]:
+    """The page merged from every shard's first `offset + limit` in uuid order (all objects when sorting)."""
+    from storage.objects import uuid_bytes
+
+    wanted = coll.max_results if sort else offset + limit
+    found = [item for page in coll.one_per_shard("page", after, wanted, include_vector).values() for item in page]
+    found.sort(key=lambda item: uuid_bytes(item[0]["id"]))
+    if sort:
+        from vectordb.query.sort import sort_objects
+
+        vectors = {obj["id"]: v for obj, v in found}
+        try:
+            found = [(o, vectors[o["id"]]) for o in sort_objects([obj for obj, _ in found], sort, coll.class_def)]
+        except ValueError as exc:
+            raise UserError(f"invalid param 'sort': {exc}") from exc
+    page = found[: offset + limit] if whole else found[offset : offset + limit]
+    return [object_json(obj, vectors) for obj, vectors in page]

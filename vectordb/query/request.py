@@ -20,7 +20,8 @@ class SearchRequest:
     near_vector: dict[str, Any] | None = None  # {vector, certainty, distance, targetVectors}
     near_object: dict[str, Any] | None = None  # {id, beacon, certainty, distance, targetVectors}
     near_text: dict[str, Any] | None = None  # {concepts, certainty, distance, moveTo, moveAwayFrom, targetVectors}
-    bm25: dict[str, Any] | None = None  # {query, properties}
+    # {query, properties, searchOperator}; on a shard also `corpus`, the whole collection's statistics
+    bm25: dict[str, Any] | None = None
     # {query, alpha, vector, properties, fusionType, maxVectorDistance, targetVectors}
     hybrid: dict[str, Any] | None = None
     group_by: dict[str, Any] | None = None  # {path, groups, objectsPerGroup}
@@ -29,6 +30,7 @@ class SearchRequest:
     rerank: dict[str, Any] | None = None  # {property, query}
     generate: dict[str, Any] | None = None  # {singleResult: {prompt}, groupedResult: {task, properties}}
     headers: dict[str, str] = field(default_factory=dict)  # per-request module secrets
+    consistency_level: str | None = None  # ONE | QUORUM | ALL: replicas asked on a sharded collection
 
 
 @dataclass(slots=True)

@@ -103,6 +103,7 @@ def search_request(
         rerank=wants.rerank,
         generate=wants.generate,
         headers=dict(headers or {}),
+        consistency_level=args.get("consistencyLevel"),
     )
 
 

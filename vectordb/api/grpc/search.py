@@ -179,7 +179,7 @@ _SEARCH_FIELDS: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
     "hybrid_search": ("hybrid", hybrid), "bm25_search": ("bm25", bm25)}  # fmt: skip
 
 
-def searches(message: Any) -> dict[str, dict[str, Any]]:
+def searches(message: Any) -> dict[str, Any]:
     """The near*/bm25/hybrid operators a Search or Aggregate request carries, as the query layer names them."""
     out: dict[str, dict[str, Any]] = {}
     present = {field.name for field, _ in message.ListFields()}

@@ -14,10 +14,13 @@ from vectordb.api.grpc import aggregate, batch, search
 from vectordb.api.grpc.errors import ShuttingDown, status_of
 from vectordb.api.grpc.pb import search_get_pb2, tenants_pb2, weaviate_pb2_grpc
 from vectordb.api.grpc.reply import ReplyBuilder
+from vectordb.cluster import consistency
 from vectordb.database import Database
 from vectordb.errors import UserError
 
 Handler = Callable[[Database, Any, Mapping[str, str]], Any]
+# weaviate.v1.ConsistencyLevel: 0 is unspecified (the default level)
+_CONSISTENCY = {1: "ONE", 2: "QUORUM", 3: "ALL"}
 
 
 def module_headers(metadata: Mapping[str, str]) -> dict[str, str]:
@@ -78,6 +81,8 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
 
     def _call(self, handler: Handler, request: Any, context: grpc.ServicerContext, verb: str = authz.READ) -> Any:
         metadata = {key.lower(): value for key, value in context.invocation_metadata()}
+        # gRPC's worker threads are reused: the level is set for this call and put back after it.
+        level = consistency.requested.set(_CONSISTENCY.get(getattr(request, "consistency_level", 0)))
         try:
             if not self.db.ready:
                 raise ShuttingDown()
@@ -88,6 +93,8 @@ class WeaviateService(weaviate_pb2_grpc.WeaviateServicer):
         except Exception as exc:
             code, message = status_of(exc)
             context.abort(code, message)
+        finally:
+            consistency.requested.reset(level)
 
     def Search(self, request: Any, context: grpc.ServicerContext) -> Any:  # noqa: N802 (the RPC's name)
         return self._call(run_search, request, context)
