@@ -33,10 +33,11 @@ from typing import Any
 import hnswlib
 import numpy as np
 import numpy.typing as npt
-from pyroaring import AbstractBitMap, BitMap
+from pyroaring import AbstractBitMap, BitMap, FrozenBitMap
 
 from storage.errors import StorageError
 from storage.locks import RWLock
+from storage.scan_cache import ScanCache
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +66,18 @@ SNAPSHOT_FORMAT = 1
 LEGACY_STEM = "legacy-default"  # "-" is escaped in every user name, so no user vector can map here
 # A filtered graph search raises ef by the inverse selectivity of the allow-list, up to this bound.
 MAX_FILTERED_EF = 4096
+# Rows an exact scan reads (from LMDB, a block at a time) in the time a graph walk spends per unit of its
+# width: about one each, measured at 20k and 100k x 128 (a row ~3.7 µs, a unit of ef ~4 µs on a loaded host).
+EXACT_ROWS_PER_EF = 1
 # Rows per block in exact scans, so a large candidate set never materialises as one big float matrix.
 _BLOCK = 4096
 _SAFE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 FloatArray = npt.NDArray[np.float32]
 IdArray = npt.NDArray[np.uint64]
+# Reads full vectors of a length by doc id from the store; a row of NaN for an id that has none (deleted
+# meanwhile, or stored with another length by an older version).
+Fetch = Callable[[np.ndarray, int], np.ndarray]
 
 
 def snapshot_stem(name: str) -> str:
@@ -108,10 +115,14 @@ def exact_distances(distance: str, query: FloatArray, vectors: FloatArray) -> Fl
 
 def _blockwise(distance: str, query: FloatArray, ids: IdArray,
                fetch: Callable[[IdArray], FloatArray]) -> FloatArray:
+    """Distances to the vectors ``fetch`` reads, a block at a time; NaN where it found none (a NaN row)."""
     out = np.empty(len(ids), dtype=np.float32)
     for start in range(0, len(ids), _BLOCK):
         chunk = ids[start:start + _BLOCK]
-        out[start:start + len(chunk)] = exact_distances(distance, query, fetch(chunk))
+        vectors = fetch(chunk)
+        dists = exact_distances(distance, query, vectors)
+        dists[np.isnan(vectors[:, 0])] = np.nan
+        out[start:start + len(chunk)] = dists
     return out
 
 
@@ -261,8 +272,6 @@ class _GraphStore:
         self.index = index
         self.deleted = deleted  # slots marked deleted and free for reuse
         self.gate = _EfGate()
-        self._mirror: _FlatStore | None = None
-        self._mirror_lock = threading.Lock()
 
     @classmethod
     def create(cls, settings: IndexSettings, dim: int) -> _GraphStore:
@@ -296,11 +305,6 @@ class _GraphStore:
             self._reserve(self.index.element_count + max(0, n_fresh - self.deleted))
             self.index.add_items(vectors[fresh], ids[fresh], replace_deleted=True)
             self.deleted -= min(self.deleted, n_fresh)
-        if self._mirror is not None:
-            if self.index.space == "cosine":
-                norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-                vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
-            self._mirror.upsert(ids, vectors)
 
     def _reserve(self, needed: int) -> None:
         capacity = self.capacity
@@ -313,29 +317,9 @@ class _GraphStore:
         for label in ids:
             self.index.mark_deleted(label)
             self.deleted += 1
-        if self._mirror is not None:
-            self._mirror.delete(ids)
 
     def vectors(self, ids: IdArray) -> FloatArray:
         return np.asarray(self.index.get_items(ids, return_type="numpy"), dtype=np.float32)
-
-    def mirror(self, live: BitMap) -> _FlatStore:
-        """A contiguous copy of the live vectors for exact scans over allow-lists.
-
-        hnswlib hands vectors out one by one (about 15 µs each), which made a filtered exact scan over 25k
-        allowed ids take half a second. The copy costs a second set of vectors in memory, so it is made on
-        the first exact scan only, then kept in step by upsert and delete (which run under the index's
-        exclusive lock, while scans hold the shared one).
-        """
-        with self._mirror_lock:
-            if self._mirror is None:
-                ids = _bitmap_array(live)
-                mirror = _FlatStore(self.index.dim, max(INITIAL_CAPACITY, len(ids)))
-                for start in range(0, len(ids), _BLOCK):
-                    chunk = ids[start:start + _BLOCK]
-                    mirror.upsert(chunk, self.vectors(chunk))
-                self._mirror = mirror
-            return self._mirror
 
     def knn(self, query: FloatArray, k: int, ef: int,
             allowed: Callable[[int], bool] | None) -> tuple[IdArray, FloatArray]:
@@ -449,12 +433,9 @@ class _FlatStore:
     def vectors(self, ids: IdArray) -> FloatArray:
         return self.matrix[self.rows.rows(ids)]
 
-    def search(self, distance: str, query: FloatArray, k: int, allowed: IdArray | None,
-               unit: bool = False) -> tuple[IdArray, FloatArray]:
-        """The k nearest rows, among ``allowed`` (ids that all have a row) when given.
-
-        With ``unit`` the rows are unit length (the cosine copy of a graph index), so cosine needs no norms.
-        """
+    def search(self, distance: str, query: FloatArray, k: int,
+               allowed: IdArray | None) -> tuple[IdArray, FloatArray]:
+        """The k nearest rows, among ``allowed`` (ids that all have a row) when given."""
         if allowed is None:
             rows = np.flatnonzero(self.used[: self.top])
             ids = self.row_ids[rows]
@@ -466,23 +447,14 @@ class _FlatStore:
             every = np.empty(self.top, dtype=np.float32)
             for start in range(0, self.top, _BLOCK):
                 block = self.matrix[start:min(start + _BLOCK, self.top)]
-                every[start:start + len(block)] = self._distances(distance, query, block, unit)
+                every[start:start + len(block)] = exact_distances(distance, query, block)
             dists = every[rows]
         else:
             dists = np.empty(len(rows), dtype=np.float32)
             for start in range(0, len(rows), _BLOCK):
                 picked = rows[start:start + _BLOCK]
-                dists[start:start + len(picked)] = self._distances(distance, query, self.matrix[picked], unit)
+                dists[start:start + len(picked)] = exact_distances(distance, query, self.matrix[picked])
         return _top_k(ids, dists, k)
-
-    @staticmethod
-    def _distances(distance: str, query: FloatArray, vectors: FloatArray, unit: bool) -> FloatArray:
-        if distance == "cosine" and unit:
-            norm = np.float32(np.linalg.norm(query))
-            if norm == 0:
-                return np.ones(len(vectors), dtype=np.float32)
-            return (np.float32(1.0) - vectors @ (query / norm)).astype(np.float32, copy=False)
-        return exact_distances(distance, query, vectors)
 
     def live_rows(self) -> tuple[IdArray, FloatArray]:
         rows = np.flatnonzero(self.used[: self.top])
@@ -537,8 +509,10 @@ class _SnapshotError(Exception):
 class VectorIndex:
     """The index of one named vector of one collection. Searches run concurrently; changes run alone."""
 
-    def __init__(self, directory: Path, name: str, config: dict) -> None:
+    def __init__(self, directory: Path, name: str, config: dict, fetch: Fetch | None = None) -> None:
         self.directory = Path(directory)
+        self._fetch = fetch
+        self._scans = ScanCache()  # emptied by every change, under the exclusive lock
         self.name = name
         self._settings = IndexSettings.from_config(config)
         self._stem = snapshot_stem(name)
@@ -601,6 +575,7 @@ class VectorIndex:
             return
         with self._lock.exclusive():
             self._check_open()
+            self._scans.clear()
             if self._store is None:
                 self._dim = vec_arr.shape[1]
                 self._store = (_GraphStore.create(self._settings, self._dim) if self._settings.uses_graph
@@ -643,6 +618,7 @@ class VectorIndex:
         wanted = BitMap(int(i) for i in ids if 0 <= int(i) <= MAX_DOC_ID)
         with self._lock.exclusive():
             self._check_open()
+            self._scans.clear()
             gone = wanted & self._live
             if not gone or self._store is None:
                 return
@@ -666,6 +642,7 @@ class VectorIndex:
     def close(self) -> None:
         with self._lock.exclusive():
             self._closed = True
+            self._scans.clear()
             self._store = None
             self._live = BitMap()
 
@@ -690,53 +667,103 @@ class VectorIndex:
             if isinstance(self._store, _FlatStore):
                 allowed = None if candidates is None else _bitmap_array(candidates)
                 return self._store.search(settings.distance, q, k, allowed)
-            if candidates is not None and len(candidates) < settings.flat_search_cutoff:
-                return self._exact(self._store, settings, q, k, candidates)
-            return self._graph_search(self._store, settings, q, k, ef, candidates)
+            if candidates is None or len(candidates) == len(self._live):
+                return self._graph_search(self._store, settings, q, k, ef)
+            return self._filtered_search(self._store, settings, q, k, ef, candidates)
 
-    def _exact(self, store: _GraphStore, settings: IndexSettings, q: FloatArray, k: int,
-               candidates: BitMap) -> tuple[IdArray, FloatArray]:
-        mirror = store.mirror(self._live)
-        return mirror.search(settings.distance, q, k, _bitmap_array(candidates), unit=store.index.space == "cosine")
+    def _filtered_search(self, store: _GraphStore, settings: IndexSettings, q: FloatArray, k: int,
+                         ef: int | None, candidates: BitMap) -> tuple[IdArray, FloatArray]:
+        """The k nearest allowed ids, by whichever way costs least for this allow-list.
 
-    def _graph_search(self, store: _GraphStore, settings: IndexSettings, q: FloatArray, k: int,
-                      ef: int | None, candidates: BitMap | None) -> tuple[IdArray, FloatArray]:
-        n_live = len(self._live)
-        pool = n_live if candidates is None else len(candidates)
-        k_eff = min(k, pool)
+        An allow-list under flatSearchCutoff is scanned exactly, as in Weaviate, unless an unfiltered walk
+        for about k/p neighbours (p the share of live ids allowed) costs less: for a filter that lets most
+        ids through, the walk reads a few hundred vectors where the scan would read thousands. Above the
+        cutoff the walk is tried first, then hnswlib's filtered walk.
+        """
+        n_live, n_allowed = len(self._live), len(candidates)
+        k_eff = min(k, n_allowed)
         search_ef = settings.search_ef(k_eff, ef)
+        # A filter that lets a share p through leaves about k of the first k/p neighbours. Asked for 1.5 times
+        # that plus k, fewer than k pass about one query in twenty (at p = 10 %, k = 10); those ask for twice.
+        want = min(n_live, math.ceil(1.5 * k_eff * n_live / n_allowed) + k_eff)
+        may_scan = n_allowed < settings.flat_search_cutoff
+        if may_scan and (want > MAX_FILTERED_EF or n_allowed <= EXACT_ROWS_PER_EF * max(search_ef, want)):
+            return self._exact(settings, q, k, candidates)
         try:
-            if candidates is not None and pool < n_live:
-                found = self._post_filtered(store, q, k_eff, search_ef, candidates, n_live)
-                if found is None:
-                    found = self._callback_filtered(store, q, k_eff, search_ef, candidates, n_live)
-                ids, dists = found
-            else:
-                ids, dists = store.knn(q, k_eff, search_ef, None)
+            found = self._post_filtered(store, q, k_eff, search_ef, candidates, want, n_live)
+            if found is None:
+                if may_scan:
+                    return self._exact(settings, q, k, candidates)
+                found = self._callback_filtered(store, q, k_eff, search_ef, candidates, n_live)
         except RuntimeError as err:
             # hnswlib found fewer than k reachable vectors (sparse graph after deletes, tight filter).
+            log.debug("filtered graph search fell back to an exact scan: %s", err)
+            return self._exact(settings, q, k, candidates)
+        ids, dists = found
+        return ids, self._graph_distances(settings, dists)
+
+    def _exact(self, settings: IndexSettings, q: FloatArray, k: int,
+               candidates: BitMap) -> tuple[IdArray, FloatArray]:
+        """Exact scan over ``candidates``, reading their vectors in blocks (from LMDB when the index was
+        given a fetch, else from hnswlib), so no second copy of the vectors stays in memory."""
+        key = FrozenBitMap(candidates)
+        cached = self._scans.get(key)
+        if cached is not None:
+            ids, vectors = cached
+            return _top_k(ids, exact_distances(settings.distance, q, vectors), k)
+        ids = _bitmap_array(candidates)
+        if len(ids) * (self._dim or 0) * 4 > self._scans.max_bytes:
+            dists = _blockwise(settings.distance, q, ids, self._vectors)
+        else:
+            vectors = self._vectors(ids)
+            known = ~np.isnan(vectors[:, 0])  # the store no longer has this id's vector (deleted meanwhile)
+            if not known.all():
+                ids, vectors = ids[known], vectors[known]
+            self._scans.put(key, ids, vectors)
+            dists = exact_distances(settings.distance, q, vectors)
+        known = ~np.isnan(dists)
+        if not known.all():
+            ids, dists = ids[known], dists[known]
+        return _top_k(ids, dists, k)
+
+    def _vectors(self, ids: IdArray) -> FloatArray:
+        if self._fetch is not None and isinstance(self._store, _GraphStore):
+            return np.asarray(self._fetch(ids, self._dim or 0), dtype=np.float32)
+        assert self._store is not None
+        return self._store.vectors(ids)
+
+    def _graph_search(self, store: _GraphStore, settings: IndexSettings, q: FloatArray, k: int,
+                      ef: int | None) -> tuple[IdArray, FloatArray]:
+        k_eff = min(k, len(self._live))
+        try:
+            ids, dists = store.knn(q, k_eff, settings.search_ef(k_eff, ef), None)
+        except RuntimeError as err:
+            # hnswlib found fewer than k reachable vectors (a sparse graph after deletes).
             log.debug("graph search fell back to an exact scan: %s", err)
-            return self._exact(store, settings, q, k, self._live if candidates is None else candidates)
-        if settings.distance == "dot":
-            dists = dists - np.float32(1.0)
-        return ids, dists
+            return self._exact(settings, q, k, self._live)
+        return ids, self._graph_distances(settings, dists)
 
     @staticmethod
-    def _post_filtered(store: _GraphStore, q: FloatArray, k: int, ef: int, candidates: BitMap,
+    def _graph_distances(settings: IndexSettings, dists: FloatArray) -> FloatArray:
+        # hnswlib's inner-product distance is 1 - a·b; Weaviate's dot distance is -a·b.
+        return dists - np.float32(1.0) if settings.distance == "dot" else dists
+
+    @staticmethod
+    def _post_filtered(store: _GraphStore, q: FloatArray, k: int, ef: int, candidates: BitMap, want: int,
                        n_live: int) -> tuple[IdArray, FloatArray] | None:
-        """The k nearest allowed ids from an unfiltered walk for more neighbours, dropping the others in
-        one pass. A filter that lets a share p through needs about k/p neighbours; asked for twice that,
-        widened while too few pass. None when that would take a walk wider than MAX_FILTERED_EF."""
-        want = min(n_live, math.ceil(2 * k * n_live / len(candidates)) + k)
-        contains = candidates.__contains__
+        """The k nearest allowed ids from an unfiltered walk for ``want`` neighbours, dropping the others in
+        one pass; widened while too few pass. None when that would take a walk wider than MAX_FILTERED_EF."""
         while want <= MAX_FILTERED_EF:
             ids, dists = store.knn(q, want, max(ef, want), None)
-            keep = [j for j, label in enumerate(ids.tolist()) if contains(label)][:k]
-            if len(keep) == k:
-                return ids[keep], dists[keep]
+            keep = []
+            for j, label in enumerate(ids.tolist()):
+                if label in candidates:
+                    keep.append(j)
+                    if len(keep) == k:
+                        return ids[keep], dists[keep]
             if want == n_live:
                 break
-            want = min(n_live, want * 4)
+            want = min(n_live, want * 2)
         return None
 
     @staticmethod
@@ -760,7 +787,8 @@ class VectorIndex:
             present = np.array([self._is_live(i) for i in id_arr], dtype=bool)
             if present.any():
                 found = id_arr[present].astype(np.uint64)
-                out[present] = _blockwise(self._settings.distance, q, found, self._store.vectors)
+                dists = _blockwise(self._settings.distance, q, found, self._vectors)
+                out[present] = np.where(np.isnan(dists), np.float32(np.inf), dists)
             return out
 
     def _is_live(self, doc_id: Any) -> bool:
@@ -857,6 +885,7 @@ class VectorIndex:
             return True
 
     def _reset(self) -> None:
+        self._scans.clear()
         self._store = None
         self._dim = None
         self._live = BitMap()

@@ -33,7 +33,7 @@ import math
 import re
 import struct
 import uuid as uuidlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,7 @@ from pyroaring import BitMap
 
 from storage.errors import StorageError
 from storage.kv import KV
+from storage.snapshot_cache import SnapshotCache
 from storage.tokenize import (
     FIELD,
     WORD,
@@ -269,6 +270,7 @@ class InvertedIndex:
         self._meta = kv.db(_DB_META)
         self._geo = kv.db(_DB_GEO)
         self._stats = kv.db(_DB_STATS)
+        self._ranges = SnapshotCache(kv.env)
         self.set_schema(class_def)
 
     def set_schema(self, class_def: dict) -> None:
@@ -525,6 +527,14 @@ class InvertedIndex:
     def range(self, txn: Any, prop: str, op: str, value: Any) -> BitMap:
         """GreaterThan/GreaterThanEqual/LessThan/LessThanEqual; text compares tokens (all must match)."""
         info, db, is_search = self._filter_source(prop, (TEXT, NUMBER, DATE, BOOL, UUID))
+        # A range reads every posting list it spans: the answer is kept for the snapshot (storage/snapshot_cache)
+        key = (prop, info.kind, info.tokenization, is_search, op, type(value).__name__, value)
+        if not isinstance(value, Hashable):
+            return self._range(txn, info, db, is_search, op, value)
+        return self._ranges.get(txn, key, lambda: self._range(txn, info, db, is_search, op, value))
+
+    def _range(self, txn: Any, info: PropInfo, db: Any, is_search: bool, op: str, value: Any) -> BitMap:
+        prop = info.name
         bounds = _bounds(op)
         prefix = _prefix(prop)
         if info.kind == TEXT:

@@ -7,13 +7,10 @@ the uncompressed default costs no more than before.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
-import numpy as np
-
-from storage.hnsw import VectorIndex
+from storage.hnsw import Fetch, VectorIndex
 
 if TYPE_CHECKING:
     from storage.compressed import CompressedIndex
@@ -23,9 +20,6 @@ log = logging.getLogger(__name__)
 COMPRESSIONS = ("pq", "sq", "bq")
 
 AnyIndex: TypeAlias = "VectorIndex | CompressedIndex"
-# Reads full vectors of a length by doc id from the store; a row of NaN for an id that has none (deleted
-# meanwhile, or stored with another length by an older version).
-Fetch = Callable[[np.ndarray, int], np.ndarray]
 
 
 def enabled_compression(config: dict) -> str | None:
@@ -40,7 +34,7 @@ def enabled_compression(config: dict) -> str | None:
 def open_index(directory: Path, name: str, config: dict, fetch: Fetch) -> AnyIndex:
     """The index a vectorIndexConfig asks for."""
     if enabled_compression(config) is None:
-        return VectorIndex(directory, name, config)
+        return VectorIndex(directory, name, config, fetch)
     from storage.compressed import CompressedIndex
     from storage.compression import Compression
 
@@ -49,7 +43,7 @@ def open_index(directory: Path, name: str, config: dict, fetch: Fetch) -> AnyInd
     except ValueError as err:
         # A class stored by an older version, which recorded compression without compressing: it still opens.
         log.warning("vector index %r keeps its vectors uncompressed: %s", name, err)
-        return VectorIndex(directory, name, config)
+        return VectorIndex(directory, name, config, fetch)
     return CompressedIndex(directory, name, config, fetch)
 
 

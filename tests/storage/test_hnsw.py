@@ -195,7 +195,7 @@ def allowed_subset(ids: np.ndarray, step: int) -> tuple[BitMap, np.ndarray]:
 @pytest.mark.parametrize("distance", GRAPH_METRICS)
 def test_allow_list_below_cutoff_is_exact(tmp_path, distance, monkeypatch):
     index, ids, vectors = build(tmp_path, distance, flatSearchCutoff=1000)
-    allow, mask = allowed_subset(ids, 7)  # 286 ids, below the cutoff
+    allow, mask = allowed_subset(ids, 20)  # 100 ids: below the cutoff, and fewer than a walk would read
     allow.add(1)  # an id without a vector must not disturb anything
     calls = []
     original = _GraphStore.knn
@@ -209,10 +209,10 @@ def test_allow_list_below_cutoff_is_exact(tmp_path, distance, monkeypatch):
 
 
 @pytest.mark.parametrize("distance", GRAPH_METRICS)
-def test_large_allow_list_below_cutoff_stays_exact_through_changes(tmp_path, distance):
-    """Half the ids allowed: the masked pass over the vector copy, which must follow upserts and deletes."""
+def test_exact_scan_follows_upserts_and_deletes(tmp_path, distance):
+    """The rows an exact scan read are kept for the next query with that allow-list, never past a change."""
     index, ids, vectors = build(tmp_path, distance, flatSearchCutoff=10 * N)
-    allow, mask = allowed_subset(ids, 2)
+    allow, mask = allowed_subset(ids, 20)
 
     def check():
         for q in make_queries(distance, count=8):
@@ -221,7 +221,8 @@ def test_large_allow_list_below_cutoff_stays_exact_through_changes(tmp_path, dis
             np.testing.assert_array_equal(got_ids, want_ids)
             np.testing.assert_allclose(got_d, want_d, atol=1e-4, rtol=1e-5)
 
-    check()  # builds the copy
+    check()
+    check()  # from the kept rows
     changed = ids[:40]
     vectors[:40] = make_data(distance, n=40, seed=9)
     index.upsert(changed, vectors[:40])
@@ -267,6 +268,56 @@ def test_graph_filter_without_callbacks_keeps_recall(tmp_path, step, monkeypatch
         recalls.append(recall(got_ids, want_ids))
     assert np.mean(recalls) >= 0.95
     assert all(f is None for f in filters), "no per-node filter callback for these filters"
+
+
+def test_permissive_allow_list_below_cutoff_walks_the_graph(tmp_path, monkeypatch):
+    """Below the cutoff, a filter that lets most ids through is cheaper as a walk for 1.5 k / p neighbours
+    than as a scan of every allowed vector; it keeps recall and asks no per-node callback."""
+    index, ids, vectors = build(tmp_path, "cosine", flatSearchCutoff=10 * N)
+    allow, mask = allowed_subset(ids, 2)
+    walks = []
+    original = _GraphStore.knn
+    monkeypatch.setattr(_GraphStore, "knn", lambda self, q, k, ef, allowed: walks.append((k, allowed))
+                        or original(self, q, k, ef, allowed))
+    monkeypatch.setattr(_GraphStore, "vectors", lambda self, ids: pytest.fail("no vector is read"))
+    recalls = []
+    for q in make_queries("cosine"):
+        got_ids, got_d = index.search(q, 10, allow=allow)
+        assert set(got_ids.tolist()) <= set(allow) and np.all(np.diff(got_d) >= 0)
+        want_ids, want_d = brute_top("cosine", q, ids[mask], vectors[mask], 10)
+        recalls.append(recall(got_ids, want_ids))
+        np.testing.assert_allclose(got_d[np.isin(got_ids, want_ids)], want_d[np.isin(want_ids, got_ids)],
+                                   atol=1e-5)
+    assert np.mean(recalls) >= 0.95
+    assert walks and all(allowed is None for _k, allowed in walks)
+    assert walks[0][0] == 40  # 1.5 * 10 / 0.5 + 10
+
+
+def test_exact_scan_reads_vectors_through_fetch(tmp_path, monkeypatch):
+    """Given a fetch (the collection's LMDB read), an exact scan reads vectors there, not from hnswlib, and
+    leaves out an id whose vector the store no longer has."""
+    vectors = make_data("cosine")
+    ids = np.arange(N, dtype=np.uint64) * 3 + 7
+    stored = dict(zip(ids.tolist(), vectors, strict=True))
+    fetched = []
+
+    def fetch(wanted: np.ndarray, dim: int) -> np.ndarray:
+        fetched.append(len(wanted))
+        return np.stack([stored.get(int(i), np.full(dim, np.nan, np.float32)) for i in wanted])
+
+    index = VectorIndex(tmp_path, "v", config("cosine"), fetch)
+    index.upsert(ids, vectors)
+    monkeypatch.setattr(_GraphStore, "vectors", lambda self, ids: pytest.fail("hnswlib's vectors are not read"))
+    allow, mask = allowed_subset(ids, 25)
+    q = make_queries("cosine", 1)[0]
+    want_ids, want_d = brute_top("cosine", q, ids[mask], vectors[mask], 10)
+    del stored[int(want_ids[0])]  # deleted from the store, the index not told yet
+    got_ids, got_d = index.search(q, 10, allow=allow)
+    assert int(want_ids[0]) not in got_ids.tolist()
+    np.testing.assert_array_equal(got_ids[:9], want_ids[1:])
+    np.testing.assert_allclose(got_d[:9], want_d[1:], atol=1e-5)
+    assert fetched == [len(allow)]
+    np.testing.assert_allclose(index.distances(q, want_ids[:2]), [np.inf, want_d[1]], atol=1e-5)
 
 
 def test_graph_filter_far_from_the_query_still_finds_k(tmp_path):

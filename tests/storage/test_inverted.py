@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 import pytest
+from pyroaring import BitMap
 
 from storage.inverted import FilterError, InvertedIndex, rfc3339_micros
 from storage.kv import KV
@@ -664,3 +665,38 @@ def test_bm25_top_k_breaks_ties_by_lowest_docid(tmp_path) -> None:
     assert top[0][2] == ", BM25F_same_frequency:1, BM25F_same_propLength:3, BM25F_words_frequency:1, " \
                         "BM25F_words_propLength:3"
     kv.close()
+
+
+def test_range_answers_are_kept_per_snapshot_and_never_from_a_write(tmp_path):
+    kv = KV(tmp_path / "kv")
+    index = InvertedIndex(kv, {"class": "C", "properties": [{"name": "n", "dataType": ["int"]}]})
+    kv.write(lambda txn: index.write(txn, [(i, None, {"n": i}) for i in range(10)]))
+    scans = []
+    original = index._scan
+    index._scan = lambda *a, **kw: scans.append(1) or original(*a, **kw)  # type: ignore[method-assign]
+    with kv.read() as txn:
+        first = index.range(txn, "n", "LessThan", 5)
+        first.add(99)  # the caller's own copy
+        assert index.range(txn, "n", "LessThan", 5) == BitMap(range(5))
+    with kv.read() as txn:
+        assert index.range(txn, "n", "LessThan", 5) == BitMap(range(5))
+    assert len(scans) == 1
+
+    def change(txn):
+        index.write(txn, [(10, None, {"n": 1})])
+        assert index.range(txn, "n", "LessThan", 5) == BitMap([0, 1, 2, 3, 4, 10])  # sees its own write
+
+    kv.write(change)
+    with kv.read() as txn:
+        assert index.range(txn, "n", "LessThan", 5) == BitMap([0, 1, 2, 3, 4, 10])
+    assert len(scans) == 3
+
+    def aborted(txn):
+        index.write(txn, [(11, None, {"n": 2})])
+        assert 11 in index.range(txn, "n", "LessThan", 5)
+        raise RuntimeError("abort")
+
+    with pytest.raises(RuntimeError):
+        kv.write(aborted)
+    with kv.read() as txn:
+        assert index.range(txn, "n", "LessThan", 5) == BitMap([0, 1, 2, 3, 4, 10])

@@ -124,3 +124,23 @@ def test_object_store_logs_vector_changes(tmp_path):
         assert store.get(txn, obj["id"]) is None and store.count(txn) == 0
         assert store.vector(txn, "", 1) is None
     kv.close()
+
+
+def test_vector_matrix_reads_a_block_in_order_with_nan_for_absent_and_odd_rows(tmp_path):
+    kv = KV(tmp_path / "kv")
+    store = ObjectStore(kv, [""])
+    vectors = {docid: np.full(4, docid, dtype=np.float32) for docid in (3, 5, 2**33, 9)}
+    vectors[9] = np.arange(3, dtype=np.float32)  # another length, as an older version could store
+
+    def put(txn):
+        for docid, v in vectors.items():
+            txn.put(u64(docid), v.tobytes(), db=store.vector_dbs[""])
+
+    kv.write(put)
+    with kv.read() as txn:
+        every = store.vector_matrix(txn, "", np.array([2**33, 3, 5], dtype=np.uint64), 4)
+        np.testing.assert_array_equal(every, np.stack([vectors[2**33], vectors[3], vectors[5]]))
+        mixed = store.vector_matrix(txn, "", [5, 4, 9, 3], 4)
+        np.testing.assert_array_equal(mixed[[0, 3]], np.stack([vectors[5], vectors[3]]))
+        assert np.isnan(mixed[[1, 2]]).all()
+        assert store.vector_matrix(txn, "", [], 4).shape == (0, 4)
