@@ -18,14 +18,6 @@ def table(header: list[str], rows: list[list[str]]) -> list[str]:
     return out
 
 
-def recall_at(result: dict[str, Any], ef: int) -> float | None:
-    for p in summary.sweep(result):
-        if p["ef"] == ef:
-            return p["recall"]
-    points = summary.sweep(result)
-    return points[0]["recall"] if len(points) == 1 else None  # systems that ignore ef have one point
-
-
 def section(results: dict[str, Any], make_command: str | None = None) -> str:
     tag, m, d, p = results["tag"], results["machine"], results["dataset"], results["params"]
     systems = results["systems"]
@@ -41,6 +33,15 @@ def section(results: dict[str, Any], make_command: str | None = None) -> str:
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, {m['os']}, Python {m['python']}; "
         f"run on {when}, {results.get('seconds', 0) / 60:.1f} min in all. Other work shared the machine, so "
         "QPS figures carry some noise.",
+        "",
+        f"Commit measured: `{results.get('commit', 'unknown')}`. Load average (1 min) as each system started and "
+        "ended: "
+        + ", ".join(
+            f"{name} {r['load_average'][0]:.1f} → {r['load_average'][1]:.1f}"
+            for name, r in systems.items()
+            if r.get("load_average")
+        )
+        + ".",
         "",
         f"Data: {d['n']:,} x {d['dim']} unit vectors, {d['queries']} held-out queries, exact top-{d['k']} by "
         f"brute force; filter `{d['filter']}`. Index: M={p['M']}, efConstruction={p['ef_construction']}, "
@@ -65,7 +66,7 @@ def section(results: dict[str, Any], make_command: str | None = None) -> str:
             [
                 name,
                 fmt(summary.import_rate(r)),
-                fmt_recall(recall_at(r, p["ef"])),
+                fmt_recall(summary.recall_at(r, p["ef"])),
                 *[fmt(summary.qps_at_recall(r, t)) for t in summary.RECALL_TARGETS],
                 fmt(rss),
                 fmt(summary.reopen_s(r)),
@@ -122,6 +123,14 @@ def section(results: dict[str, Any], make_command: str | None = None) -> str:
                 notes.append(f"- {name}: phase {ph}: {value.get('error') or value.get('skipped')}")
     if notes:
         lines += ["", "Notes from the run:", "", *notes]
+
+    rows = [
+        [measure, "—" if value is None else f"{value:.2f}", target, {True: "yes", False: "**no**", None: "—"}[met]]
+        for measure, value, target, met in summary.targets(results)
+    ]
+    if rows:
+        lines += ["", "Issue 12's targets, as ratios within this run:", ""]
+        lines += table(["measure", "ratio", "target", "met"], rows)
 
     margin = f"{summary.AHEAD_RATIO - 1:.0%}"
     lines += ["", f"Where vectordb (embedded) is behind a peer by {margin} or more, with the ratio:", ""]

@@ -57,6 +57,20 @@ def machine() -> dict[str, Any]:
     }
 
 
+def commit() -> str:
+    """The commit measured (with "+dirty" when the tree has changes), so a recorded run names its code."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+dirty" if dirty else "")
+
+
 def interpreter(system: str, peers_python: Path) -> str:
     kind = ADAPTERS[system][2]
     if kind == "peers" and peers_python.exists():
@@ -90,6 +104,7 @@ def run_worker(system: str, args: argparse.Namespace, data_dir: Path, work: Path
         str(args.budget),
     ]
     log.info("%s: starting (%s)", system, cmd[0])
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
     # own session: on time-out the whole group goes, with any server the worker started
     proc = subprocess.Popen(
@@ -104,6 +119,8 @@ def run_worker(system: str, args: argparse.Namespace, data_dir: Path, work: Path
         proc.wait()
     result: dict[str, Any] = json.loads(out.read_text()) if out.exists() else {"system": system, "phases": {}}
     result["wall_seconds"] = time.perf_counter() - start
+    # the 1-minute load average as the worker started and ended: the machine may be shared
+    result["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     result["python"] = cmd[0]
     if timed_out:
         result["status"] = "timed out"
@@ -168,6 +185,7 @@ def main() -> None:
             shlex.quote(a) for a in [Path(sys.executable).name, "-m", "benchmarks.peers.run", *sys.argv[1:]]
         ),
         "machine": machine(),
+        "commit": commit(),
         "dataset": dataset.describe(),
         "params": {
             **args.params.to_json(),

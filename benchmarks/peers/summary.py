@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 VECTORDB = "vectordb-embedded"
@@ -108,6 +109,82 @@ def gaps(results: dict[str, Any]) -> list[str]:
     compare("peak RSS", "MB", peak_rss_mb, False)
     compare("reopen", "s", reopen_s, False)
     return lines
+
+
+def qps_at_ef(result: dict[str, Any], ef: int) -> float | None:
+    for p in sweep(result):
+        if p["ef"] == ef:
+            return p["qps"]
+    return None
+
+
+def targets(results: dict[str, Any]) -> list[tuple[str, float | None, str, bool | None]]:
+    """Issue 12's targets as (measure, ratio, target, met) read from one run; None where the run lacks a side."""
+    systems = ok_systems(results)
+    me, raw = systems.get(VECTORDB), systems.get("hnswlib")
+    http = systems.get("vectordb-http")
+    ef = results["params"]["ef"]
+    rows: list[tuple[str, float | None, str, bool | None]] = []
+
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return a / b if a is not None and b else None
+
+    def add(measure: str, value: float | None, target: str, ok: Callable[[float], bool]) -> None:
+        rows.append((measure, value, target, None if value is None else ok(value)))
+
+    if me is not None:
+        if raw is not None:
+            add(
+                "embedded QPS at recall ≥ 0.95 / hnswlib's",
+                ratio(qps_at_recall(me, 0.95), qps_at_recall(raw, 0.95)),
+                "≥ 0.8",
+                lambda v: v >= 0.8,
+            )
+            add("embedded import / hnswlib add_items", ratio(import_rate(me), import_rate(raw)), "≥ 0.8",
+                lambda v: v >= 0.8)
+            add("embedded peak RSS / hnswlib's", ratio(peak_rss_mb(me), peak_rss_mb(raw)), "≤ 2",
+                lambda v: v <= 2)
+        one = latency(me).get(1)
+        add("embedded p99 / p50, one client", ratio(one["p99_ms"], one["p50_ms"]) if one else None, "≤ 5",
+            lambda v: v <= 5)
+        unfiltered = qps_at_ef(me, ef)
+        for s, point in filtered(me).items():
+            value = ratio(point["qps"], unfiltered)
+            add(
+                f"embedded filtered QPS, {s} % pass / unfiltered at ef={ef} (recall {point['recall']:.3f})",
+                value,
+                "≥ 0.5, recall ≥ 0.95",
+                lambda v, r=point["recall"]: v >= 0.5 and r >= 0.95,
+            )
+    if http is not None:
+        if me is not None:
+            add("HTTP (REST JSON) import / embedded", ratio(import_rate(http), import_rate(me)), "≥ 0.6",
+                lambda v: v >= 0.6)
+        lat = latency(http)
+        add(
+            "REST+GraphQL QPS, 8 clients / 1 client",
+            ratio(lat[8]["qps"], lat[1]["qps"]) if 1 in lat and 8 in lat else None,
+            "≥ 2",
+            lambda v: v >= 2,
+        )
+    for name, r in systems.items():
+        footprint = (r.get("notes") or {}).get("footprint_ratio")
+        if footprint is not None:
+            add(
+                f"{name}: vectors in memory / float32 (recall {recall_at(r, ef) or 0:.3f} at ef={ef})",
+                footprint,
+                "≤ 0.35 at recall ≥ 0.9",
+                lambda v, r=r: v <= 0.35 and (recall_at(r, ef) or 0) >= 0.9,
+            )
+    return rows
+
+
+def recall_at(result: dict[str, Any], ef: int) -> float | None:
+    for p in sweep(result):
+        if p["ef"] == ef:
+            return p["recall"]
+    points = sweep(result)
+    return points[0]["recall"] if len(points) == 1 else None  # systems that ignore ef have one point
 
 
 def fmt_recall(value: float | None) -> str:
