@@ -5,6 +5,14 @@ It keeps the interface of storage.hnsw.VectorIndex. As in Weaviate, a pq or sq i
 (uncompressed, hnswlib) index until ``trainingLimit`` vectors exist; then its codes are trained on the vectors
 stored so far and the float graph is dropped. bq needs no training and compresses from the first vector.
 
+Training, and every later rebuild of the codes (tombstone compaction, a pq graph relinked from the full
+vectors), runs on a background thread: the write that reaches the limit returns at once, and searches and
+writes go on against the current index meanwhile. The thread reads the vectors from the store (LMDB, the
+source of truth), then takes again from the store every vector written or deleted since it began, and swaps
+the new codes in under the exclusive lock once it has caught up. Nothing on disk changes at the swap: the last
+snapshot (floats or codes) and the change log still describe every acknowledged write, so a kill -9 at any
+moment reopens to the same vectors; the next snapshot writes the codes.
+
 faiss graphs cannot remove a vector, so a position whose vector was deleted or replaced becomes a tombstone
 that an id selector hides from every search; the codes are rebuilt from LMDB once tombstones outnumber the
 live vectors. Snapshots follow the hnswlib index's rules (checksummed files, a JSON sidecar written last, the
@@ -19,6 +27,7 @@ import json
 import logging
 import math
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -61,7 +70,9 @@ _RELINK_GROWTH = 2
 _FILL_BLOCK = 16384
 _MAX_SAMPLE = 32768
 _SAMPLER = np.random.default_rng(0)
-
+# A background build swaps its codes in once the vectors changed since it began are this few: they are taken
+# under the exclusive lock, so that searches and writes wait only for them.
+_CATCH_UP_IN_LOCK = 2048
 
 
 def _plain_config(config: dict) -> dict:
@@ -135,12 +146,19 @@ class _Codes:
             self.dead += 1
         self.live -= ids
 
-    def empty_like(self) -> Any:
-        """An index with the same trained quantizer and no vectors."""
-        clone = (faiss.clone_binary_index(self.index) if self.compression.binary
-                 else faiss.clone_index(self.index))
-        clone.reset()
-        return clone
+    def empty_like(self, dim: int, max_connections: int, ef_construction: int) -> Any:
+        """An index with the same trained quantizer and no vectors (its parameters copied, not the whole
+        index cloned: a clone would copy every code and link first)."""
+        fresh = self.compression.new_index(dim, max_connections, ef_construction)
+        if self.compression.kind in ("sq", "pq"):
+            old, new = faiss.downcast_index(self.index.storage), faiss.downcast_index(fresh.storage)
+            if self.compression.kind == "sq":
+                new.sq.trained = old.sq.trained
+            else:
+                new.pq.centroids = old.pq.centroids
+                new.pq.compute_sdc_table()  # what faiss's own training leaves: linking new codes reads it
+            new.is_trained = fresh.is_trained = True
+        return fresh
 
     def selector(self, allowed: IdArray | None) -> tuple[Any, np.ndarray] | None:
         """An id selector over positions (and the bitmap it reads, to keep alive), None when all pass."""
@@ -203,6 +221,20 @@ class _Codes:
         return cls(compression, index, docs)
 
 
+class _Cancelled(Exception):
+    """The index was closed while a background build ran."""
+
+
+class _Build:
+    """One background build of the codes: its thread, and the doc ids changed since it took its id list."""
+
+    def __init__(self, ids: IdArray, train_dim: int | None) -> None:
+        self.ids = ids  # the live ids when it began; their vectors are read from the store
+        self.train_dim = train_dim  # set when it trains the codes (the index still holds floats)
+        self.touched = BitMap()  # written or deleted since: read again from the store before the swap
+        self.thread: threading.Thread | None = None
+
+
 class CompressedIndex:
     """VectorIndex's interface over compressed codes; ``fetch`` reads full vectors by doc id (from LMDB)."""
 
@@ -221,6 +253,7 @@ class CompressedIndex:
         self._closed = False
         self._seq = 0
         self._failed: str | None = None  # why training failed; tried again after a config change or reopen
+        self._build: _Build | None = None  # the background training or rebuild under way
 
     # -- facts ---------------------------------------------------------------------------------------------
 
@@ -296,14 +329,15 @@ class CompressedIndex:
             return
         with self._lock.exclusive():
             self._check_open()
+            if self._build is not None:
+                self._build.touched |= BitMap(id_arr)
             if self._codes is None:
                 if not self._compression.training_limit:
                     self._dim = vec_arr.shape[1]
                     self._codes = self._new_codes(None)
                 else:
                     self._plain.upsert(id_arr, vec_arr)
-                    if len(self._plain) >= self._compression.training_limit and self._failed is None:
-                        self._train()
+                    self._train_if_due_locked()
                     return
             if vec_arr.shape[1] != self._dim:
                 raise ValueError(f"vector length {vec_arr.shape[1]} does not match the index's vector length "
@@ -312,53 +346,132 @@ class CompressedIndex:
             self._compact_if_needed()
 
     def train_if_due(self) -> None:
-        """Train now if enough vectors exist (a snapshot taken before training, then replayed, may hold them)."""
+        """Start training if enough vectors exist (a snapshot taken before training, then replayed, may hold
+        them); ``wait`` waits for it."""
         with self._lock.exclusive():
             self._check_open()
-            limit = self._compression.training_limit
-            if self._codes is None and limit and len(self._plain) >= limit and self._failed is None:
-                self._train()
+            self._train_if_due_locked()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the background training or rebuilds under way, if any; False if one is still running."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while (build := self._build) is not None and build.thread is not None:
+            build.thread.join(None if deadline is None else max(deadline - time.monotonic(), 0))
+            if build.thread.is_alive():
+                return False
+            if self._build is build:  # stopped by close
+                return True
+        return True
+
+    def _train_if_due_locked(self) -> None:
+        limit = self._compression.training_limit
+        if self._codes is None and limit and len(self._plain) >= limit and self._failed is None:
+            dim = self._plain.dim
+            assert dim is not None
+            try:
+                self._compression.check_length(dim)
+            except ValueError as err:
+                self._give_up(err)
+                return
+            self._start_build(_bitmap_array(self._plain.live_ids()), dim)
 
     def _new_codes(self, sample: FloatArray | None) -> _Codes:
         assert self._dim is not None
-        index = self._compression.new_index(self._dim, self._settings.max_connections,
-                                            self._settings.ef_construction)
+        return self._trained_codes(self._dim, sample)
+
+    def _trained_codes(self, dim: int, sample: FloatArray | None) -> _Codes:
+        index = self._compression.new_index(dim, self._settings.max_connections, self._settings.ef_construction)
         if sample is not None:
             sample = sample[np.isfinite(sample).all(axis=1)]
             index.train(self._compression.encode(sample))
         return _Codes(self._compression, index, np.empty(0, dtype=np.int64))
 
-    def _train(self) -> None:
-        """Train the codes on the stored vectors and encode every vector; the float index goes first, so
-        that it and the codes never take memory at the same time."""
-        dim = self._plain.dim
-        assert dim is not None
-        ids = _bitmap_array(self._plain.live_ids())
-        try:
-            self._compression.check_length(dim)
-        except ValueError as err:
-            self._give_up(err)
+    def _start_build(self, ids: IdArray, train_dim: int | None) -> None:
+        """Under the exclusive lock: build fresh codes of ``ids`` on a thread (trained first if ``train_dim``)."""
+        if self._build is not None:
             return
-        self._plain.close()
-        self._plain = VectorIndex(self.directory, self.name, self._float_config)
-        self._dim = dim
-        # faiss's k-means takes at most 64 points a centroid (16,384) and SQ's ranges settle far sooner, so a
-        # fixed random sample of the stored vectors trains as well as all of them would.
-        sample = ids if len(ids) <= _MAX_SAMPLE else np.sort(_SAMPLER.choice(ids, _MAX_SAMPLE, replace=False))
+        build = _Build(ids, train_dim)
+        build.thread = threading.Thread(target=self._run_build, args=(build,), daemon=True,
+                                        name=f"codes-{self.name or 'default'}")
+        self._build = build
+        build.thread.start()
+
+    def _run_build(self, build: _Build) -> None:
         try:
-            codes = self._new_codes(self._full(sample))
-            codes.fill(ids, self._full, self._settings.max_connections, self._settings.ef_construction)
+            fresh = self._make_codes(build)
+            self._catch_up_and_swap(build, fresh)
+        except _Cancelled:
+            pass
         except (ValueError, RuntimeError) as err:
-            self._give_up(err)
-            for start in range(0, len(ids), _FILL_BLOCK):
-                chunk = ids[start:start + _FILL_BLOCK]
-                vectors = self._full(chunk)
-                stored = np.isfinite(vectors).all(axis=1)
-                self._plain.upsert(chunk[stored], vectors[stored])
-            return
-        log.info("vector index %r: trained %s codes on %d vectors and compressed %d", self.name,
-                 self._compression.kind, len(sample), len(ids))
-        self._codes = codes
+            with self._lock.exclusive():
+                self._build = None
+                if build.train_dim is not None and not self._closed:
+                    self._give_up(err)
+                else:
+                    log.exception("vector index %r: rebuilding the codes failed; the current ones stay",
+                                  self.name)
+        except BaseException:
+            with self._lock.exclusive():
+                self._build = None
+            if not self._closed:
+                log.exception("vector index %r: the background build of its codes failed", self.name)
+
+    def _reader(self, dim: int) -> Callable[[IdArray], FloatArray]:
+        def read(ids: IdArray) -> FloatArray:
+            if self._closed:
+                raise _Cancelled
+            return self._fetch(ids, dim)
+
+        return read
+
+    def _make_codes(self, build: _Build) -> _Codes:
+        """The new codes of the build's ids, read from the store; no lock is held meanwhile."""
+        ids = build.ids
+        if build.train_dim is not None:
+            dim = build.train_dim
+            # faiss's k-means takes at most 64 points a centroid (16,384) and SQ's ranges settle far sooner,
+            # so a fixed random sample of the stored vectors trains as well as all of them would.
+            sample = ids if len(ids) <= _MAX_SAMPLE else np.sort(_SAMPLER.choice(ids, _MAX_SAMPLE, replace=False))
+            fresh = self._trained_codes(dim, self._reader(dim)(sample))
+        else:
+            with self._lock.shared():
+                assert self._codes is not None and self._dim is not None
+                dim = self._dim
+                empty = self._codes.empty_like(dim, self._settings.max_connections, self._settings.ef_construction)
+            fresh = _Codes(self._compression, empty, np.empty(0, dtype=np.int64))
+        fresh.fill(ids, self._reader(dim), self._settings.max_connections, self._settings.ef_construction)
+        return fresh
+
+    def _catch_up_and_swap(self, build: _Build, fresh: _Codes) -> None:
+        """Take the vectors changed since the build began from the store, in rounds outside the lock while
+        there are many, then the last few and the swap under the exclusive lock."""
+        dim = build.train_dim or self._dim
+        assert dim is not None
+        read = self._reader(dim)
+        while True:
+            with self._lock.exclusive():
+                if self._closed:
+                    raise _Cancelled
+                touched, build.touched = build.touched, BitMap()
+                if len(touched) <= _CATCH_UP_IN_LOCK:
+                    _retake(fresh, touched, read)
+                    self._swap(build, fresh)
+                    return
+            _retake(fresh, touched, read)
+
+    def _swap(self, build: _Build, fresh: _Codes) -> None:
+        if build.train_dim is not None:
+            # The float snapshot on disk still covers the vectors until the next save writes the codes.
+            self._seq, self._dim = self._plain.snapshot_seq, build.train_dim
+            self._plain.close()
+            self._plain = VectorIndex(self.directory, self.name, self._float_config)
+            log.info("vector index %r: trained %s codes and compressed %d vectors", self.name,
+                     self._compression.kind, len(fresh.pos_of))
+        else:
+            log.debug("vector index %r: rebuilt its codes (%d positions, %d live)", self.name,
+                      len(fresh.docs), len(fresh.pos_of))
+        self._codes, self._build = fresh, None
+        self._compact_if_needed()  # what came in meanwhile may already call for a relink
 
     def _give_up(self, err: Exception) -> None:
         # As Weaviate: the index stays uncompressed and says why; writes go on.
@@ -372,16 +485,14 @@ class CompressedIndex:
         grown = self._compression.kind == "pq" and len(codes.docs) >= _RELINK_GROWTH * max(codes.linked, 1)
         if codes.dead < max(_MIN_COMPACT, len(codes.pos_of)) and not grown:
             return
-        fresh = _Codes(self._compression, codes.empty_like(), np.empty(0, dtype=np.int64))
-        fresh.fill(_bitmap_array(codes.live), self._full, self._settings.max_connections,
-                   self._settings.ef_construction)
-        log.debug("vector index %r: rebuilt its codes (%d tombstones, %d positions linked of %d)", self.name,
-                  codes.dead, codes.linked, len(codes.docs))
-        self._codes = fresh
+        self._start_build(_bitmap_array(codes.live), None)
 
     def delete(self, ids: Iterable[int]) -> None:
+        ids = list(ids)
         with self._lock.exclusive():
             self._check_open()
+            if self._build is not None:
+                self._build.touched |= BitMap(int(i) for i in ids if 0 <= int(i) <= MAX_DOC_ID)
             if self._codes is None:
                 self._plain.delete(ids)
                 return
@@ -410,6 +521,10 @@ class CompressedIndex:
     def close(self) -> None:
         with self._lock.exclusive():
             self._closed = True
+            build = self._build
+        if build is not None and build.thread is not None:
+            build.thread.join()  # it stops at its next read from the store
+        with self._lock.exclusive():
             self._codes = None
             self._plain.close()
 
@@ -563,6 +678,17 @@ class CompressedIndex:
         self._codes, self._dim, self._seq = codes, int(meta["dim"]), int(meta["seq"])
         log.debug("loaded %s codes of vector index %r: %d vectors at seq %d",
                   self._compression.kind, self.name, meta["count"], self._seq)
+
+
+def _retake(codes: _Codes, ids: BitMap, read: Callable[[IdArray], FloatArray]) -> None:
+    """Make ``codes`` hold the store's current vectors of ``ids``: gone where the store has none."""
+    if not ids:
+        return
+    held = ids & codes.live
+    if held:
+        codes.delete(held)
+    arr = _bitmap_array(ids)
+    codes.add(arr, read(arr))
 
 
 def _keep_codes(old: Compression, new: Compression) -> Compression:

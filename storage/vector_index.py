@@ -53,6 +53,8 @@ def is_compressed(index: AnyIndex) -> bool:
 
 
 def settle(index: AnyIndex) -> None:
-    """After open and replay: train a compressed index whose vectors reached trainingLimit meanwhile."""
+    """After open, replay or a rebuild: train a compressed index whose vectors reached trainingLimit, and wait
+    for its background build, so that the index is served as it will stay."""
     if not isinstance(index, VectorIndex):
         index.train_if_due()
+        index.wait()

@@ -276,6 +276,7 @@ class Collection:
         index = self._new_index(space)
         with self.kv.read() as txn:
             self._rebuild(index, space.name, txn)
+        settle(index)
         old, self.indexes[space.name] = self.indexes[space.name], index
         old.close()
         self.snapshot()

@@ -34,6 +34,8 @@ class _Compressed(VectordbEmbedded):
 
     def build(self, vectors: np.ndarray, buckets: np.ndarray, params: BuildParams) -> None:
         super().build(vectors, buckets, params)
+        # training runs beside the import on a background thread: the import time includes waiting for it
+        self.db.collection(CLASS).indexes[""].wait()
         if not self.db.collection(CLASS).compressed:
             raise RuntimeError(f"{self.kind} did not compress the index")
 

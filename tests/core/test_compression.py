@@ -47,6 +47,7 @@ CHILD = textwrap.dedent(
         assert not any(r.get("error") for r in results), results
 
     batch(0, 600)
+    db.collection("Squeezed").indexes[""].wait()  # trained on a background thread
     db.collection("Squeezed").snapshot()          # the codes on disk ...
     batch(600, 800)                               # ... and writes only the change log holds
     db.delete_object("Squeezed", str(uuid.UUID(int=5)))
@@ -94,6 +95,65 @@ def test_kill_9_then_reopen_answers_the_same(tmp_path: Path, kind: str) -> None:
         db.close()
 
 
+HELD_TRAINING = textwrap.dedent(
+    """
+    import json, sys, threading, uuid
+    import numpy as np
+    from storage.compressed import CompressedIndex
+    from vectordb.config import Settings
+    from vectordb.database import Database
+
+    # training that never ends, as a long one looks from outside: the process is killed while it runs
+    CompressedIndex._make_codes = lambda self, build: threading.Event().wait()
+    path, config = sys.argv[1], json.loads(sys.argv[2])
+    db = Database(Settings.from_env({"PERSISTENCE_DATA_PATH": path,
+                                     "VECTORDB_HNSW_SNAPSHOT_INTERVAL_SECONDS": "1"}))
+    db.create_collection({"class": "Squeezed", "vectorizer": "none", "vectorIndexConfig": config})
+    vectors = np.random.default_rng(5).standard_normal((700, %(dim)d))
+    for lo in range(0, 700, 100):
+        results = db.batch_objects([{"class": "Squeezed", "id": str(uuid.UUID(int=n + 1)), "vector": v.tolist()}
+                                    for n, v in zip(range(lo, lo + 100), vectors[lo:lo + 100])])
+        assert not any(r.get("error") for r in results), results
+        if lo == 300:
+            db.collection("Squeezed").snapshot()  # a float snapshot while training runs
+    db.delete_object("Squeezed", str(uuid.UUID(int=1)))
+    print(json.dumps({"compressed": db.collection("Squeezed").compressed, "vectors": vectors.tolist()}),
+          flush=True)
+    threading.Event().wait()
+    """
+) % {"dim": DIM}
+
+
+@pytest.mark.parametrize("kind", ["sq", "pq"])
+def test_kill_9_while_training_loses_no_write(tmp_path: Path, kind: str) -> None:
+    """The import goes on while the codes are trained in the background; a kill -9 then loses nothing, and the
+    reopened collection trains at open."""
+    path = tmp_path / "data"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", HELD_TRAINING, str(path), json.dumps(CONFIGS[kind])],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert line, proc.stderr.read()
+        before = json.loads(line)
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.communicate()
+    assert before["compressed"] is False  # every write was acknowledged while training ran
+    vectors = np.array(before["vectors"], dtype=np.float32)
+    db = Database(make_settings(path))
+    try:
+        index = db.collection("Squeezed").indexes[""]
+        assert isinstance(index, CompressedIndex) and index.compressed and len(index) == 699
+        for n in (1, 299, 300, 450, 699):
+            hits = db.search(SearchRequest(collection="Squeezed", near_vector={"vector": vectors[n].tolist()},
+                                           limit=1))
+            assert hits[0].id == str(uuid.UUID(int=n + 1))
+        assert db.collection("Squeezed").count() == 699
+    finally:
+        db.close()
+
+
 def _import(db: Database, n: int, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     vectors = rng.standard_normal((n, DIM)).astype(np.float32)
@@ -110,6 +170,7 @@ def test_training_waits_for_training_limit_objects(db: Database) -> None:
     assert not db.collection("Late").compressed
     assert db.nodes(verbose=True)["nodes"][0]["shards"][0]["compressed"] is False
     db.batch_objects([{"class": "Late", "vector": np.ones(DIM).tolist()}])
+    assert db.collection("Late").indexes[""].wait(timeout=120)  # trained on a background thread
     assert db.collection("Late").compressed
     assert db.nodes(verbose=True)["nodes"][0]["shards"][0]["compressed"] is True
 

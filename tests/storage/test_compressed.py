@@ -3,6 +3,8 @@ deletes, compaction and snapshots, over real faiss codes; full vectors come from
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 from pyroaring import BitMap
@@ -67,6 +69,7 @@ def build(tmp_path, kind: str, store: Store, n: int = N) -> CompressedIndex:
         ids = np.arange(lo, min(lo + 250, n))
         store.put(ids, VECTORS[ids])
         index.upsert(ids, VECTORS[ids])
+    assert index.wait(timeout=120)
     return index
 
 
@@ -91,7 +94,8 @@ def test_trained_once_training_limit_vectors_exist(tmp_path, kind):
     assert not index.compressed and index.memory() == {"vectors": 499 * DIM * 4, "codes": 0}
     assert len(index.search(QUERIES[0], 10)[0]) == 10  # uncompressed meanwhile, and searchable
     store.put([499], VECTORS[499:500])
-    index.upsert([499], VECTORS[499:500])
+    index.upsert([499], VECTORS[499:500])  # trains on a background thread
+    assert index.wait(timeout=120)
     assert index.compressed and len(index) == 500
     assert index.memory()["vectors"] == 0 and 0 < index.memory()["codes"] < 500 * DIM * 4 * 0.35
 
@@ -124,6 +128,7 @@ def test_sq_without_rescoring_reads_no_full_vector(tmp_path):
     index = open_index(tmp_path, "", config, store.fetch)
     store.put(range(N), VECTORS)
     index.upsert(np.arange(N), VECTORS)
+    assert index.wait(timeout=120)
     store.reads = 0
     found, dists = index.search(QUERIES[0], 10)
     assert store.reads == 0 and len(found) == 10 and (np.diff(dists) >= -1e-6).all()
@@ -157,6 +162,7 @@ def test_tombstones_are_compacted_from_the_store(tmp_path):
     positions = index.capacity
     for _ in range(2):
         index.upsert(np.arange(N), VECTORS)  # every vector replaced twice
+        assert index.wait(timeout=120)  # the codes are rebuilt on a background thread
     assert index.capacity < positions * 2 and len(index) == N
     found = index.search(QUERIES[0], 10)[0]
     assert len(set(found.tolist()) & cosine_truth(VECTORS, np.arange(N), QUERIES[0])) >= 9
@@ -204,6 +210,7 @@ def test_uncompressed_snapshot_then_training_at_open(tmp_path):
     reopened = CompressedIndex(tmp_path, "", lowered, store.fetch)
     assert reopened.load() and not reopened.compressed and reopened.snapshot_seq == 9
     reopened.train_if_due()
+    assert reopened.wait(timeout=120)
     assert reopened.compressed and len(reopened) == 600
 
 
@@ -224,6 +231,7 @@ def test_other_distances(tmp_path, distance):
     index = open_index(tmp_path, "", config, store.fetch)
     store.put(range(N), VECTORS)
     index.upsert(np.arange(N), VECTORS)
+    assert index.wait(timeout=120)
     q = QUERIES[0]
     exact = ((VECTORS - q) ** 2).sum(axis=1) if distance == "l2-squared" else -(VECTORS @ q)
     found, dists = index.search(q, 10)
@@ -247,6 +255,59 @@ def test_training_that_fails_in_faiss_keeps_every_vector_searchable(tmp_path, ca
     index = open_index(tmp_path, "", config, store.fetch)
     store.put(range(150), VECTORS[:150])
     index.upsert(np.arange(150), VECTORS[:150])
+    assert index.wait(timeout=120)
     assert not index.compressed and len(index) == 150 and "compression failed" in caplog.text
     found = index.search(VECTORS[42], 1)[0]
     assert int(found[0]) == 42
+
+
+@pytest.mark.parametrize("kind", ["sq", "pq"])
+def test_training_runs_beside_writes_and_searches(tmp_path, kind, monkeypatch):
+    """The write that reaches trainingLimit does not wait for training; what is written, replaced or deleted
+    while the codes are built is in them once they are swapped in."""
+    started, release = threading.Event(), threading.Event()
+    make_codes = CompressedIndex._make_codes
+
+    def held(self, build):
+        started.set()
+        assert release.wait(timeout=60)
+        return make_codes(self, build)
+
+    monkeypatch.setattr(CompressedIndex, "_make_codes", held)
+    store = Store()
+    index = open_index(tmp_path, "", {"distance": "cosine", **CONFIGS[kind]}, store.fetch)
+    store.put(range(500), VECTORS[:500])
+    index.upsert(np.arange(500), VECTORS[:500])  # returns while training is held
+    assert started.wait(timeout=60) and not index.compressed
+    store.put(range(500, N), VECTORS[500:])
+    index.upsert(np.arange(500, N), VECTORS[500:])
+    index.delete([3, 600])
+    del store.vectors[3], store.vectors[600]
+    store.put([10], [-QUERIES[0]])
+    index.upsert([10], [-QUERIES[0]])
+    assert len(index.search(QUERIES[0], 10)[0]) == 10 and len(index) == N - 2
+    release.set()
+    assert index.wait(timeout=120) and index.compressed
+    assert len(index) == N - 2 and index.live_ids() == BitMap(store.vectors)
+    assert int(index.search(-QUERIES[0], 1)[0][0]) == 10
+    ids = np.array(sorted(store.vectors))
+    rows = np.stack([store.vectors[i] for i in ids.tolist()])
+    hits = [len(set(index.search(q, 10)[0].tolist()) & cosine_truth(rows, ids, q)) for q in QUERIES]
+    assert np.mean(hits) / 10 >= 0.9
+
+
+def test_close_stops_a_training_under_way(tmp_path, monkeypatch):
+    release = threading.Event()
+    store = Store()
+    fetch = store.fetch
+
+    def slow_fetch(ids, dim):
+        release.wait(timeout=60)
+        return fetch(ids, dim)
+
+    index = open_index(tmp_path, "", {"distance": "cosine", **CONFIGS["sq"]}, slow_fetch)
+    store.put(range(600), VECTORS[:600])
+    index.upsert(np.arange(600), VECTORS[:600])
+    threading.Timer(0.2, release.set).start()
+    index.close()  # joins the trainer, which stops at its next read
+    assert index.wait(timeout=0) and not index.compressed
