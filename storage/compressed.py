@@ -133,8 +133,7 @@ class _Codes:
             self.index.storage.add(encoded)
             self.docs = np.concatenate([self.docs, chunk.astype(np.int64)])
         if builder is not None:
-            self.index.hnsw = builder.hnsw
-            self.index.ntotal = builder.ntotal
+            self.index = _graph_over(builder, self.index)
             self.pos_of = {doc: p for p, doc in enumerate(self.docs.tolist())}
             self.live = BitMap(self.pos_of)
         self.linked = len(self.docs)
@@ -216,9 +215,30 @@ class _Codes:
     def deserialize(cls, compression: Compression, raw: bytes, docs: npt.NDArray[np.int64]) -> _Codes:
         buf = np.frombuffer(raw, dtype=np.uint8)
         index = (faiss.deserialize_index_binary(buf) if compression.binary else faiss.deserialize_index(buf))
+        if compression.kind == "pq":
+            # faiss recomputes the code-to-code table at read only for its own HNSW-PQ type, and the graph
+            # here is kept by the 8-bit builder's type (see _graph_over): linking a new code reads the table.
+            faiss.downcast_index(index.storage).pq.compute_sdc_table()
         if index.ntotal != len(docs):
             raise ValueError(f"the codes hold {index.ntotal} vectors, the position table {len(docs)}")
         return cls(compression, index, docs)
+
+
+def _graph_over(builder: Any, codes: Any) -> Any:
+    """``builder``'s graph over the pq codes held by ``codes``' storage. The graph is not copied into ``codes``
+    (that would hold two of it for a moment); the builder's 8-bit storage is freed and the pq storage moved
+    into it instead. faiss searches and serializes an HNSW index through whatever storage it has."""
+    eight_bit = faiss.downcast_index(builder.storage)
+    pq = faiss.downcast_index(codes.storage)
+    codes.own_fields = False  # the storage now belongs to the builder
+    builder.own_fields = False
+    builder.storage = pq
+    builder.own_fields = True
+    # freed by an owner made for it: a Python proxy cannot take ownership of it without upsetting SWIG
+    owner = faiss.IndexHNSW(eight_bit, 1)
+    owner.own_fields = True
+    del owner, eight_bit
+    return builder
 
 
 class _Cancelled(Exception):

@@ -39,6 +39,7 @@ def test_a_compressed_collection_answers_after_training(client, db):
     vectors = rng.standard_normal((400, 24)).astype(np.float32)
     result = coll.data.insert_many([wvc.data.DataObject(vector=v.tolist()) for v in vectors])
     assert not result.has_errors
+    assert db.collection("Sq").indexes["default"].wait(timeout=120)  # trained on a background thread
     assert db.collection("Sq").compressed
     found = coll.query.near_vector(vectors[11].tolist(), limit=3,
                                    return_metadata=wvc.query.MetadataQuery(distance=True))
