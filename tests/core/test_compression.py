@@ -67,19 +67,24 @@ CONFIGS = {
 }
 
 
-@pytest.mark.parametrize("kind", list(CONFIGS))
-def test_kill_9_then_reopen_answers_the_same(tmp_path: Path, kind: str) -> None:
-    path = tmp_path / "data"
+def _killed_after_first_line(script: str, path: Path, config: dict) -> dict:
+    """Run ``script`` in a child process, read the JSON line it prints, then kill -9 it."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(path), json.dumps(CONFIGS[kind])],
+    proc = subprocess.Popen([sys.executable, "-c", script, str(path), json.dumps(config)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
     try:
         line = proc.stdout.readline()
         assert line, proc.stderr.read()
-        before = json.loads(line)
+        return json.loads(line)
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.communicate()
+
+
+@pytest.mark.parametrize("kind", list(CONFIGS))
+def test_kill_9_then_reopen_answers_the_same(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "data"
+    before = _killed_after_first_line(CHILD, path, CONFIGS[kind])
     assert before["compressed"]
     db = Database(make_settings(path))
     try:
@@ -129,16 +134,7 @@ def test_kill_9_while_training_loses_no_write(tmp_path: Path, kind: str) -> None
     """The import goes on while the codes are trained in the background; a kill -9 then loses nothing, and the
     reopened collection trains at open."""
     path = tmp_path / "data"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", HELD_TRAINING, str(path), json.dumps(CONFIGS[kind])],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
-    try:
-        line = proc.stdout.readline()
-        assert line, proc.stderr.read()
-        before = json.loads(line)
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.communicate()
+    before = _killed_after_first_line(HELD_TRAINING, path, CONFIGS[kind])
     assert before["compressed"] is False  # every write was acknowledged while training ran
     vectors = np.array(before["vectors"], dtype=np.float32)
     db = Database(make_settings(path))
