@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import platform
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.serving import free_port, wait_ready  # noqa: E402
 from vectordb.config import Settings  # noqa: E402
 from vectordb.database import Database  # noqa: E402
 from vectordb.query.request import SearchRequest  # noqa: E402
@@ -37,12 +37,6 @@ BATCH = 1000
 M, EF_CONSTRUCTION = 32, 128
 # Weaviate's dynamic ef for k=10: clamp(10 * dynamicEfFactor 8, dynamicEfMin 100, dynamicEfMax 500)
 EF_SEARCH = 100
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def objects(vectors: np.ndarray, start: int = 0) -> list[dict]:
@@ -65,15 +59,7 @@ class Server:
             env=env,
         )
         self.http = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=300)
-        for _ in range(600):
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"the server exited with code {self.proc.returncode}")
-            try:
-                if self.http.get("/v1/.well-known/ready").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
+        wait_ready(self.proc, lambda: self.http, timeout_s=60)
         for cls in ("BenchJson", "BenchMsgpack"):
             self.http.post("/v1/schema", json={"class": cls, "vectorizer": "none"}).raise_for_status()
 

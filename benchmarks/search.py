@@ -26,7 +26,6 @@ import copy
 import json
 import os
 import platform
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,6 +44,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.serving import free_port, wait_ready  # noqa: E402
 from storage.tokenize import PRESETS  # noqa: E402
 from vectordb.config import Settings  # noqa: E402
 from vectordb.database import Database  # noqa: E402
@@ -292,12 +292,6 @@ def embedded_ids(db: Database, **search: Any) -> list[int]:
 # -- HTTP -------------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     """`vectordb serve` on a data directory, as a subprocess."""
 
@@ -310,18 +304,11 @@ class Server:
             env=env,
         )
         self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=120)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited with code {self.process.returncode} while starting")
-            try:
-                if self.http.get("/v1/.well-known/ready").status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        self.close()
-        raise RuntimeError("the server did not become ready within 120 s")
+        try:
+            wait_ready(self.process, lambda: self.http, timeout_s=120, poll_s=0.2)
+        except RuntimeError:
+            self.close()
+            raise
 
     def graphql(self, query: str) -> list[dict[str, Any]]:
         resp = self.http.post("/v1/graphql", json={"query": query})

@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import httpx
@@ -17,16 +15,11 @@ import numpy as np
 
 from benchmarks.peers.base import Adapter, BuildParams, package_version
 from benchmarks.peers.vectordb_common import CLASS, bodies, bucket_filter, class_def, row_of
+from benchmarks.serving import free_port, wait_ready
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 120
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def graphql_where(where: dict) -> str:
@@ -88,17 +81,7 @@ class VectordbHttp(Adapter):
             env=env,
             cwd=ROOT,
         )
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.server.poll() is not None:
-                raise RuntimeError(f"vectordb server exited with code {self.server.returncode} at start")
-            try:
-                if self.http().get("/v1/.well-known/ready").status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.02)
-        raise RuntimeError(f"vectordb server not ready after {START_TIMEOUT_S} s")
+        wait_ready(self.server, self.http, START_TIMEOUT_S, poll_s=0.02)
 
     def http(self) -> httpx.Client:
         # one connection per thread, as eight separate clients would have
