@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from modules.registry import Registry
+from vectordb.cluster.tombstones import Tombstones
 from vectordb.collection import Collection, Write
 from vectordb.config import Settings
 from vectordb.errors import UserError
@@ -26,6 +28,7 @@ log = logging.getLogger(__name__)
 CATCH_UP_CHUNK = 500
 
 Item = dict[str, Any]  # {"id", "properties", "vectors": {name: array | None}, "times"?: (created, updated)}
+Found = tuple[dict[str, Any], dict[str, np.ndarray]]  # an object and its vectors
 
 
 def shard_dir(root: str, node: str, class_name: str, shard: str) -> Path:
@@ -44,6 +47,7 @@ class ShardReplica:
         env = {"PERSISTENCE_DATA_PATH": str(path), "AUTOSCHEMA_ENABLED": "false",
                "QUERY_MAXIMUM_RESULTS": str(max_results), "QUERY_HYBRID_MAXIMUM_RESULTS": str(max_results)}
         self.db = Database(Settings.from_env(env), registry=Registry.from_env(env))
+        self.tombstones = Tombstones(path / "tombstones")
         name = class_def["class"]
         if name not in self.db.collections:
             self.db.collections[name] = self.db._make_collection(class_def, Collection)
@@ -66,21 +70,36 @@ class ShardReplica:
         writes = [Write(position=i, id=it["id"], properties=it["properties"], vectors=dict(it["vectors"]),
                         times=it.get("times")) for i, it in enumerate(items)]
         self.coll.commit(writes, mode="upsert", now=now)
+        written = {w.id: w.stored["lastUpdateTimeUnix"] for w in writes if w.error is None and w.stored}
+        if written:
+            self.tombstones.forget(written, written)
         return [(w.error, w.stored) for w in writes]
 
     def restore(self, items: list[Item]) -> int:
-        """Copy versions from a peer, keeping their timestamps; a version older than the one held is skipped."""
+        """Copy versions from a peer, keeping their timestamps; a version no newer than the one held, or than a
+        deletion this replica knows of, is skipped."""
+        deleted = self.tombstones.of(it["id"] for it in items)
         newer = []
         for it in items:
             held = self.coll.get(it["id"])
-            if held is None or held["lastUpdateTimeUnix"] < it["times"][1]:
+            known = max(held["lastUpdateTimeUnix"] if held is not None else -1, deleted.get(it["id"], -1))
+            if known < it["times"][1]:
                 newer.append(it)
         if newer:
             self.write(newer, 0)
         return len(newer)
 
-    def delete(self, ids: list[str]) -> list[str]:
+    def delete(self, ids: list[str], now: int) -> list[str]:
+        """Delete the objects, deleted at `now`: the tombstones first, so that a crash leaves them deleted."""
+        self.tombstones.record(dict.fromkeys(ids, now))
         return self.coll.delete(ids)
+
+    def delete_older(self, deleted: dict[str, int]) -> int:
+        """Deletions learnt from a peer (id -> deletion time): objects last written before theirs go."""
+        self.tombstones.record(deleted)
+        gone = [i for i, t in deleted.items() if (held := self.coll.get(i)) is not None and
+                held["lastUpdateTimeUnix"] < t]
+        return len(self.coll.delete(gone)) if gone else 0
 
     def set_class_def(self, class_def: dict[str, Any]) -> None:
         self.coll.set_class_def(class_def)
@@ -90,18 +109,23 @@ class ShardReplica:
         self.db.collections.pop(name, None)
         self.coll.destroy()
         self.db.close()
+        self.tombstones.close()
+        shutil.rmtree(self.tombstones.kv.path, ignore_errors=True)
 
     # reads -----------------------------------------------------------------------------------------
-    def get(self, object_id: str) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:
-        return self.coll.get_with_vectors(object_id)
+    def get(self, object_id: str) -> tuple[Found | None, int | None]:
+        """The object held (None when not) and the time of the deletion this replica knows of (None)."""
+        return self.coll.get_with_vectors(object_id), self.tombstones.of([object_id]).get(object_id)
 
-    def versions(self, ids: list[str]) -> dict[str, int]:
-        """lastUpdateTimeUnix of each id held (a digest read)."""
-        out = {}
+    def versions(self, ids: list[str]) -> dict[str, tuple[int, bool]]:
+        """Of each id known: (lastUpdateTimeUnix, True) when held, else (deletion time, False) (a digest read).
+        A tombstone older than the version held is not reported."""
+        deleted = self.tombstones.of(ids)
+        out = {i: (t, False) for i, t in deleted.items()}
         for object_id in ids:
             obj = self.coll.get(object_id)
-            if obj is not None:
-                out[object_id] = obj["lastUpdateTimeUnix"]
+            if obj is not None and obj["lastUpdateTimeUnix"] > deleted.get(object_id, -1):
+                out[object_id] = (obj["lastUpdateTimeUnix"], True)
         return out
 
     def count(self) -> int:
@@ -147,8 +171,13 @@ class ShardReplica:
 
     # catching up -----------------------------------------------------------------------------------
     def digest(self) -> dict[str, int]:
+        """lastUpdateTimeUnix of every object held."""
         with self.coll.reading() as txn:
             return {o["id"]: o["lastUpdateTimeUnix"] for o in self.coll.store.iterate(txn)}
+
+    def deletions(self) -> dict[str, int]:
+        """The deletion time of every tombstone."""
+        return self.tombstones.all()
 
     def fetch(self, ids: list[str]) -> list[Item]:
         out = []
@@ -160,18 +189,18 @@ class ShardReplica:
                             "times": (obj["creationTimeUnix"], obj["lastUpdateTimeUnix"])})
         return out
 
-    def catch_up(self, peer: Any, started_ms: int) -> tuple[int, int]:
-        """Take from `peer` (an up replica's actor handle) every version newer than the one held, and drop what
-        the peer no longer has and was last written before `started_ms` (deleted while this node was away).
-        Returns (copied, dropped)."""
+    def catch_up(self, peer: Any) -> tuple[int, int]:
+        """Take from `peer` (an up replica's actor handle) every version newer than what this replica knows of
+        the object, and every deletion newer than the version held. Returns (copied, deleted)."""
         import ray
 
         theirs: dict[str, int] = ray.get(peer.digest.remote())
-        mine = self.digest()
-        wanted = [i for i, t in theirs.items() if mine.get(i, -1) < t]
+        known = self.digest()
+        for object_id, t in self.tombstones.all().items():
+            known[object_id] = max(known.get(object_id, -1), t)
+        wanted = [i for i, t in theirs.items() if known.get(i, -1) < t]
         copied = 0
         for start in range(0, len(wanted), CATCH_UP_CHUNK):
             copied += self.restore(ray.get(peer.fetch.remote(wanted[start : start + CATCH_UP_CHUNK])))
-        gone = [i for i, t in mine.items() if i not in theirs and t < started_ms]
-        dropped = len(self.coll.delete(gone)) if gone else 0
-        return copied, dropped
+        deleted = self.delete_older(ray.get(peer.deletions.remote()))
+        return copied, deleted

@@ -102,11 +102,18 @@ class Cluster:
         answers: dict[Any, Any] = {}
         deadline = time.monotonic() + timeout
         while pending and len(answers) < need:
-            ready, _ = ray.wait(list(pending), num_returns=1, timeout=max(0.0, deadline - time.monotonic()))
+            # all the answers still needed in one wait (one round, not one per call)
+            ready, _ = ray.wait(list(pending), num_returns=min(need - len(answers), len(pending)),
+                                timeout=max(0.0, deadline - time.monotonic()))
             if not ready:
                 break
-            for ref in ready:
-                key = pending.pop(ref)
+            keys = [pending.pop(ref) for ref in ready]
+            try:
+                answers.update(zip(keys, ray.get(ready), strict=True))
+                continue
+            except ray.exceptions.RayError:
+                pass  # one of them failed: taken one by one below
+            for ref, key in zip(ready, keys, strict=True):
                 try:
                     answers[key] = ray.get(ref)
                 except ray.exceptions.RayTaskError as exc:
@@ -164,19 +171,26 @@ class Cluster:
             return  # dead or not placed yet: asked afresh next round
         coll.handles[key] = handle
         coll.state[key] = SYNCING  # written from now on, so nothing sent after the digest is missed
+        threading.Thread(target=self._catch_up, args=(coll, key, handle), daemon=True,
+                         name=f"vectordb-catch-up-{coll.name}-{shard}-{node}").start()
+
+    def _catch_up(self, coll: ShardedCollection, key: tuple[str, str], handle: Any) -> None:
+        """Copy from an up peer what the returning replica missed, in this thread of its own so that the health
+        loop goes on watching the other replicas; the replica serves reads once it is done."""
+        shard, node = key
+        ray = self.ray
         peers = [k for k in coll.replicas_of(shard) if coll.state[k] == UP]
         if peers:
             try:
-                copied, dropped = ray.get(handle.catch_up.remote(coll.handles[peers[0]], coll.clock()),
-                                          timeout=CATCH_UP_TIMEOUT)
+                copied, dropped = ray.get(handle.catch_up.remote(coll.handles[peers[0]]), timeout=CATCH_UP_TIMEOUT)
             except ray.exceptions.RayError as exc:
                 log.warning("replica %s of %s on %s could not catch up: %s", shard, coll.name, node, exc)
                 coll.state[key] = DOWN
                 return
-            log.info("replica %s of %s on %s caught up from %s: %d copied, %d dropped",
+            log.info("replica %s of %s on %s caught up from %s: %d copied, %d deleted",
                      shard, coll.name, node, peers[0][1], copied, dropped)
-        coll.state[key] = UP
-
+        if coll.state[key] == SYNCING:  # not marked down meanwhile
+            coll.state[key] = UP
 
 def _report_failure(key: Any, on_fail: Callable[[Any], None]) -> Callable[[Future], None]:
     def done(future: Future) -> None:

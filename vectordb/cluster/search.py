@@ -185,22 +185,23 @@ def _fresh(coll: ShardedCollection, hits: list[SearchResult], level: str | None)
     by_shard: dict[str, list[str]] = {}
     for h in hits:
         by_shard.setdefault(coll.routing.shard_for(h.id), []).append(h.id)
-    newest: dict[str, int] = {}
+    newest: dict[str, tuple[int, bool]] = {}
     for shard, ids in by_shard.items():
         for versions in coll.read(shard, "versions", ids, level=level).values():
-            for object_id, t in versions.items():
-                newest[object_id] = max(newest.get(object_id, t), t)
+            for object_id, (t, alive) in versions.items():
+                # a deletion at the same time as a version is the later of the two
+                newest[object_id] = max(newest.get(object_id, (t, alive)), (t, alive), key=lambda v: (v[0], not v[1]))
     out = []
     for h in hits:
-        if newest.get(h.id, h.last_update_time_unix) > h.last_update_time_unix:
-            found = coll.get_with_vectors(h.id)
-            if found is not None:
-                obj = found[0]
-                h = dataclasses.replace(h, properties=obj["properties"],
-                                        last_update_time_unix=obj["lastUpdateTimeUnix"])
+        t, alive = newest.get(h.id, (h.last_update_time_unix, True))
+        if not alive or t > h.last_update_time_unix:
+            found = coll.get_with_vectors(h.id, level)  # the newest version, repairing the replicas that lack it
+            if found is None:
+                continue
+            obj = found[0]
+            h = dataclasses.replace(h, properties=obj["properties"], last_update_time_unix=obj["lastUpdateTimeUnix"])
         out.append(h)
     return out
-
 
 def cluster_aggregate_objects(coll: ShardedCollection, req: AggregateRequest, search: str | None,
                               space: VectorSpace | None, query_vector: np.ndarray | None,

@@ -129,21 +129,20 @@ class ShardedCollection:
         return answers
 
     def one_per_shard(self, method: str, *args: Any) -> dict[str, Any]:
-        """One up replica of every shard answers (another when the first fails); answers by shard."""
-        calls = {shard: self._call_one(shard, method, *args) for shard in self.routing.physical}
-        return {shard: self._settle(shard, method, args, key, ref) for shard, (key, ref) in calls.items()}
-
-    def _call_one(self, shard: str, method: str, *args: Any) -> tuple[Key, Any]:
-        keys = self._readable(shard)
-        if not keys:
-            raise Unavailable(f"no replica of shard {shard} of {self.name} is up")
-        return keys[0], getattr(self.handles[keys[0]], method).remote(*args)
-
-    def _settle(self, shard: str, method: str, args: tuple, key: Key, ref: Any) -> Any:
-        answers = self.cluster.gather({key: ref}, 1, self.mark_down)
-        if key in answers:
-            return answers[key]
-        return next(iter(self.read(shard, method, *args, level="ONE").values()))
+        """One up replica of every shard answers (another when the first fails); answers by shard. All shards
+        are asked at once and waited for together."""
+        calls = {}
+        for shard in self.routing.physical:
+            keys = self._readable(shard)
+            if not keys:
+                raise Unavailable(f"no replica of shard {shard} of {self.name} is up")
+            calls[keys[0]] = getattr(self.handles[keys[0]], method).remote(*args)
+        answers = {key[0]: answer for key, answer in
+                   self.cluster.gather(calls, len(calls), self.mark_down).items()}
+        for shard in self.routing.physical:
+            if shard not in answers:
+                answers[shard] = next(iter(self.read(shard, method, *args, level="ONE").values()))
+        return answers
 
     # writes ----------------------------------------------------------------------------------------
     def commit(self, writes: list[Write], *, mode: str) -> int:
@@ -230,7 +229,8 @@ class ShardedCollection:
         for object_id in object_ids:
             by_shard.setdefault(self.routing.shard_for(object_id), []).append(object_id)
         need = consistency.required(None, self.factor)
-        sent = {shard: {k: self.handles[k].delete.remote(ids) for k in self._writable(shard)}
+        now = self.clock()
+        sent = {shard: {k: self.handles[k].delete.remote(ids, now) for k in self._writable(shard)}
                 for shard, ids in by_shard.items()}
         gone: set[str] = set()
         for shard, calls in sent.items():
@@ -243,19 +243,27 @@ class ShardedCollection:
         return [i for i in object_ids if i in gone]
 
     # reads -----------------------------------------------------------------------------------------
-    def get_with_vectors(self, object_id: str) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:
-        """The newest version among the replicas the level asks; older ones held elsewhere are repaired."""
+    def get_with_vectors(self, object_id: str, level: str | None = None
+                         ) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:
+        """The newest version among the replicas the level asks, or None when a deletion is newer than every
+        version found; the replicas that answered with something older are repaired."""
         shard = self.routing.shard_for(object_id)
-        answers = self.read(shard, "get", object_id)
-        found = {k: a for k, a in answers.items() if a is not None}
-        if not found:
+        answers = self.read(shard, "get", object_id, level=level)
+        found = {k: a[0] for k, a in answers.items() if a[0] is not None}
+        deleted = max((a[1] for a in answers.values() if a[1] is not None), default=-1)
+        newest = max(found.values(), key=lambda f: f[0]["lastUpdateTimeUnix"], default=None)
+        if newest is None or newest[0]["lastUpdateTimeUnix"] <= deleted:
+            if found:
+                log.info("read repair: %s deleted on %s", object_id, ", ".join(k[1] for k in found))
+                for k in found:
+                    self.handles[k].delete.remote([object_id], deleted)
             return None
-        newest = max(found.values(), key=lambda a: a[0]["lastUpdateTimeUnix"])
-        stale = [k for k, a in found.items() if a[0]["lastUpdateTimeUnix"] < newest[0]["lastUpdateTimeUnix"]]
+        t = newest[0]["lastUpdateTimeUnix"]
+        stale = [k for k in answers if k not in found or found[k][0]["lastUpdateTimeUnix"] < t]
         if stale:
             obj, vectors = newest
             item = {"id": obj["id"], "properties": obj["properties"], "vectors": vectors,
-                    "times": (obj["creationTimeUnix"], obj["lastUpdateTimeUnix"])}
+                    "times": (obj["creationTimeUnix"], t)}
             log.info("read repair of %s on %s", object_id, ", ".join(k[1] for k in stale))
             for k in stale:
                 self.handles[k].restore.remote([item])
