@@ -118,9 +118,9 @@ class Database:
             log.warning("removing %s, left by a collection creation or deletion that was interrupted", path)
             shutil.rmtree(path)
             return None
-        from vectordb.cluster import STATE_FILE
+        from vectordb.cluster import STATE_FILE, TENANTS_MARKER
 
-        if (path / STATE_FILE).exists():
+        if (path / STATE_FILE).exists() or (path / TENANTS_MARKER).exists():
             return self._open_sharded(path)
         try:
             return TenantedCollection(self, path) if is_tenanted_dir(path) else Collection(self, path)
@@ -137,8 +137,9 @@ class Database:
             raise RuntimeError(f"collection {path.name} is sharded over a Ray cluster: start the server with "
                                "--ray-address (or RAY_ADDRESS) to open it")
         from vectordb.cluster.sharded import ShardedCollection
+        from vectordb.cluster.tenants import ClusterTenants
 
-        return ShardedCollection(self, self.cluster, path)
+        return ClusterTenants(self, path) if is_tenanted_dir(path) else ShardedCollection(self, self.cluster, path)
 
     # lifecycle -------------------------------------------------------------------------------------
     def _snapshot_loop(self) -> None:
@@ -253,10 +254,7 @@ class Database:
                 raise UserError(f"class name {name!r} already exists")
             self._check_references(class_def)
             if is_multi_tenant(class_def):
-                if counts and counts[1] != 1:
-                    raise UserError("replicationConfig.factor: multi-tenant classes are not replicated over the "
-                                    "cluster yet; leave the factor at 1")
-                self.tenanted[name] = self._make_collection(class_def, TenantedCollection)
+                self.tenanted[name] = self._make_collection(class_def, self._tenanted_kind())
             elif counts and counts != [1, 1]:
                 self.collections[name] = self._make_sharded(class_def)
             else:
@@ -276,6 +274,14 @@ class Database:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         return kind(self, final)
+
+    def _tenanted_kind(self) -> type[TenantedCollection]:
+        """On a cluster a multi-tenant class places its tenants on the nodes; on one node it keeps them here."""
+        if self.cluster is None:
+            return TenantedCollection
+        from vectordb.cluster.tenants import ClusterTenants
+
+        return ClusterTenants
 
     def _make_sharded(self, class_def: dict[str, Any]) -> Any:
         from vectordb.cluster.sharded import ShardedCollection
@@ -488,7 +494,7 @@ class Database:
         for i, w in zip(positions, writes, strict=True):
             results[i] = {"id": w.id, "class": coll.name, "error": w.error, "properties": w.properties,
                           "stored": w.stored}
-            if isinstance(coll, Collection) and coll.tenant is not None:
+            if not isinstance(coll, ClassDraft) and coll.tenant is not None:
                 results[i]["tenant"] = coll.tenant
 
     def get_object(

@@ -53,6 +53,17 @@ def objects(start: int, count: int, name: str = CLASS) -> list[dict]:
     return out
 
 
+def at_level(level: str, fn, *args, **kwargs):
+    """fn(*args, **kwargs) served at the consistency level `level`, as a request asking for it is."""
+    from vectordb.cluster import consistency
+
+    token = consistency.requested.set(level)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        consistency.requested.reset(token)
+
+
 def wait_until(check, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -7,17 +7,8 @@ import threading
 
 import pytest
 
-from tests.cluster.conftest import CLASS, all_up, objects, wait_until
-from vectordb.cluster import consistency
+from tests.cluster.conftest import CLASS, all_up, at_level, objects, wait_until
 from vectordb.cluster.runtime import Unavailable
-
-
-def _at(level: str, fn, *args, **kwargs):
-    token = consistency.requested.set(level)
-    try:
-        return fn(*args, **kwargs)
-    finally:
-        consistency.requested.reset(token)
 
 
 def test_a_node_killed_during_an_import_loses_no_acknowledged_write(ray_cluster, cluster_db, one_node, article):
@@ -32,7 +23,7 @@ def test_a_node_killed_during_an_import_loses_no_acknowledged_write(ray_cluster,
     for i, batch in enumerate(batches):
         if i == 2:
             killer.start()
-        for r in _at("QUORUM", cluster_db.batch_objects, batch):
+        for r in at_level("QUORUM", cluster_db.batch_objects, batch):
             (refused if r.get("error") else acked).append(r["id"] if not r.get("error") else r["error"])
     killer.join()
     assert not refused  # two of three replicas of every shard are left: QUORUM writes go on
@@ -41,12 +32,12 @@ def test_a_node_killed_during_an_import_loses_no_acknowledged_write(ray_cluster,
         one_node.batch_objects(batch)
     wait_until(lambda: any(s == "down" for s in coll.state.values()), 60, "the killed node's replicas to be down")
 
-    assert all(_at("QUORUM", cluster_db.get_object, CLASS, object_id) is not None for object_id in acked)
+    assert all(at_level("QUORUM", cluster_db.get_object, CLASS, object_id) is not None for object_id in acked)
     with pytest.raises(Unavailable, match="cannot achieve consistency level ALL"):
-        _at("ALL", cluster_db.get_object, CLASS, acked[0])
+        at_level("ALL", cluster_db.get_object, CLASS, acked[0])
     # a deletion and an update while the node is away: it must learn both when it catches up
     gone, changed = acked[0], objects(1001, 1)[0]
-    _at("QUORUM", cluster_db.delete_object, CLASS, gone)
+    at_level("QUORUM", cluster_db.delete_object, CLASS, gone)
     one_node.delete_object(CLASS, gone)
     changed["properties"]["title"] = "changed while a node was away"
     for db in (cluster_db, one_node):
@@ -58,7 +49,7 @@ def test_a_node_killed_during_an_import_loses_no_acknowledged_write(ray_cluster,
         digests = [ray.get(coll.handles[k].digest.remote()) for k in coll.replicas_of(shard)]
         assert digests[0] == digests[1] == digests[2], f"the replicas of shard {shard} differ"
     for object_id in acked[1:]:
-        found = _at("ALL", cluster_db.get_object, CLASS, object_id)
+        found = at_level("ALL", cluster_db.get_object, CLASS, object_id)
         assert found is not None and found["properties"] == one_node.get_object(CLASS, object_id)["properties"]
-    assert _at("ALL", cluster_db.get_object, CLASS, gone) is None
+    assert at_level("ALL", cluster_db.get_object, CLASS, gone) is None
     assert cluster_db.collection(CLASS).count() == one_node.collection(CLASS).count()

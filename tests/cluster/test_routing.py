@@ -57,3 +57,19 @@ def test_the_state_survives_json():
     state = ShardingState.create(["n1", "n2"], 2, 8, 2, random.Random(3))
     again = ShardingState.from_json(state.to_json())
     assert again == state
+
+
+def test_tenants_are_placed_by_rendezvous_hashing_on_factor_distinct_nodes():
+    from vectordb.cluster.routing import place
+
+    nodes = ["n1", "n2", "n3", "n4"]
+    placed = {t: place(f"Docs/t{t}", nodes, 2) for t in range(400)}
+    assert all(len(set(p)) == 2 for p in placed.values())
+    assert placed == {t: place(f"Docs/t{t}", list(reversed(nodes)), 2) for t in range(400)}  # order-free
+    load = {n: sum(n in p for p in placed.values()) for n in nodes}
+    assert all(150 < c < 250 for c in load.values()), load  # 200 each when even
+    # a node leaving moves only the tenants it held
+    without = {t: place(f"Docs/t{t}", nodes[:3], 2) for t in range(400)}
+    assert all(without[t] == p for t, p in placed.items() if "n4" not in p)
+    with pytest.raises(ValueError, match="could not find enough weaviate nodes"):
+        place("Docs/x", nodes, 5)

@@ -5,17 +5,8 @@ from __future__ import annotations
 
 import ray
 
-from tests.cluster.conftest import CLASS, objects, wait_until
-from vectordb.cluster import consistency
+from tests.cluster.conftest import CLASS, at_level, objects, wait_until
 from vectordb.collection import now_ms
-
-
-def _at(level: str, fn, *args):
-    token = consistency.requested.set(level)
-    try:
-        return fn(*args)
-    finally:
-        consistency.requested.reset(token)
 
 
 def _replicas(coll, object_id: str) -> list:
@@ -25,13 +16,13 @@ def _replicas(coll, object_id: str) -> list:
 def test_read_repair_deletes_on_the_replica_that_missed_the_deletion(cluster_db, article):
     coll = cluster_db.collection(CLASS)
     obj = objects(7000, 1)[0]
-    _at("ALL", cluster_db.batch_objects, [obj])
+    at_level("ALL", cluster_db.batch_objects, [obj])
     first, second, missed = _replicas(coll, obj["id"])
     # the deletion reaches two replicas only, as when the third's node was away
     ray.get([h.delete.remote([obj["id"]], now_ms()) for h in (first, second)])
     assert obj["id"] in ray.get(missed.digest.remote())
 
-    assert _at("ALL", cluster_db.get_object, CLASS, obj["id"]) is None
+    assert at_level("ALL", cluster_db.get_object, CLASS, obj["id"]) is None
     wait_until(lambda: obj["id"] not in ray.get(missed.digest.remote()), 10, "the repair of the third replica")
     assert obj["id"] in ray.get(missed.deletions.remote())
 
@@ -39,7 +30,7 @@ def test_read_repair_deletes_on_the_replica_that_missed_the_deletion(cluster_db,
 def test_catch_up_takes_deletions_and_keeps_what_was_made_again(cluster_db, article):
     coll = cluster_db.collection(CLASS)
     gone, remade = objects(7100, 2)
-    _at("ALL", cluster_db.batch_objects, [gone, remade])
+    at_level("ALL", cluster_db.batch_objects, [gone, remade])
     peer, _, behind = _replicas(coll, gone["id"])
     ray.get(peer.delete.remote([gone["id"]], now_ms()))
     assert gone["id"] in ray.get(behind.digest.remote())
@@ -47,10 +38,10 @@ def test_catch_up_takes_deletions_and_keeps_what_was_made_again(cluster_db, arti
     assert deleted == 1 and gone["id"] not in ray.get(behind.digest.remote())
 
     # deleted everywhere, then made again: the newer version is alive on every replica, at ALL
-    _at("ALL", cluster_db.delete_object, CLASS, remade["id"])
-    assert _at("ALL", cluster_db.get_object, CLASS, remade["id"]) is None
-    _at("ALL", cluster_db.batch_objects, [remade])
-    found = _at("ALL", cluster_db.get_object, CLASS, remade["id"])
+    at_level("ALL", cluster_db.delete_object, CLASS, remade["id"])
+    assert at_level("ALL", cluster_db.get_object, CLASS, remade["id"]) is None
+    at_level("ALL", cluster_db.batch_objects, [remade])
+    found = at_level("ALL", cluster_db.get_object, CLASS, remade["id"])
     assert found is not None and found["properties"] == remade["properties"]
     for handle in _replicas(coll, remade["id"]):
         assert remade["id"] in ray.get(handle.digest.remote())

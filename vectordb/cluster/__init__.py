@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 # The file in a collection's directory that marks it as sharded over the cluster (class and sharding state).
 STATE_FILE = "cluster.json"
+# The file in a multi-tenant class's directory that marks its tenants as placed on the cluster's nodes.
+TENANTS_MARKER = "cluster-tenants"
 
 
 def as_sharded(coll: object) -> ShardedCollection | None:

@@ -11,23 +11,32 @@ if TYPE_CHECKING:
     from vectordb.database import Database
 
 
-def _local_shard(name: str, count: int) -> dict[str, Any]:
-    return {"name": "shard0", "class": name, "objectCount": count, "vectorIndexingStatus": "READY",
+def _local_shard(name: str, count: int, shard: str = "shard0") -> dict[str, Any]:
+    return {"name": shard, "class": name, "objectCount": count, "vectorIndexingStatus": "READY",
             "compressed": False, "vectorQueueLength": 0, "loaded": True}
 
 
 def cluster_nodes(db: Database, *, verbose: bool, class_name: str | None) -> dict[str, Any]:
+    from vectordb.cluster.tenants import ClusterTenants
     from vectordb.database import VERSION
+    from vectordb.tenants.collection import TenantedCollection
 
     cluster = db.cluster
     assert cluster is not None  # called for a database on a cluster only
-    colls = [db.collection(class_name)] if class_name else list(db.collections.values())
+    found = [db._class(class_name)] if class_name else [*db.collections.values(), *db.tenanted.values()]
+    colls: list[Any] = []
+    for coll in found:
+        # a multi-tenant class: each open tenant is a shard of one replica per node it is placed on
+        colls.extend(coll.open_shards.values() if isinstance(coll, ClusterTenants) else [coll])
     alive = set(cluster.nodes())
     here = cluster.ray.util.get_node_ip_address()
     shards: dict[str, list[dict[str, Any]]] = {node: [] for node in alive}
     calls: dict[Any, Any] = {}
     for coll in colls:
         sharded = as_sharded(coll)
+        if isinstance(coll, TenantedCollection):  # made on one node: its tenants are here
+            shards.setdefault(here, []).extend(_local_shard(coll.name, n, t) for t, n in coll.counts().items())
+            continue
         if sharded is None:
             shards.setdefault(here, []).append(_local_shard(coll.name, coll.count()))
             continue

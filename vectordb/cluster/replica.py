@@ -7,6 +7,7 @@ with the coordinator's timestamps, so that all replicas of an object agree on `l
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import shutil
@@ -43,7 +44,7 @@ class ShardReplica:
 
         self.shard = shard
         self.node = node
-        path = shard_dir(root, node, class_def["class"], shard)
+        self.path = path = shard_dir(root, node, class_def["class"], shard)
         env = {"PERSISTENCE_DATA_PATH": str(path), "AUTOSCHEMA_ENABLED": "false",
                "QUERY_MAXIMUM_RESULTS": str(max_results), "QUERY_HYBRID_MAXIMUM_RESULTS": str(max_results)}
         self.db = Database(Settings.from_env(env), registry=Registry.from_env(env))
@@ -104,13 +105,16 @@ class ShardReplica:
     def set_class_def(self, class_def: dict[str, Any]) -> None:
         self.coll.set_class_def(class_def)
 
-    def destroy(self) -> None:
-        name = self.coll.name
-        self.db.collections.pop(name, None)
-        self.coll.destroy()
+    def close(self) -> None:
         self.db.close()
         self.tombstones.close()
-        shutil.rmtree(self.tombstones.kv.path, ignore_errors=True)
+
+    def destroy(self) -> None:
+        """Delete the replica's store: its objects, indexes and tombstones."""
+        self.db.collections.pop(self.coll.name, None)
+        self.coll.destroy()
+        self.close()
+        shutil.rmtree(self.path, ignore_errors=True)
 
     # reads -----------------------------------------------------------------------------------------
     def get(self, object_id: str) -> tuple[Found | None, int | None]:
@@ -140,7 +144,8 @@ class ShardReplica:
     def search(self, req: SearchRequest) -> list[SearchResult]:
         from vectordb.query.get import run_get
 
-        return run_get(self.db, req)
+        # a tenant's replica holds that tenant's objects only: its store is the collection itself
+        return run_get(self.db, dataclasses.replace(req, tenant=None))
 
     def bm25_corpus(self, query: str, properties: list[str] | None) -> dict[str, Any]:
         from vectordb.query.get import parse_boosts

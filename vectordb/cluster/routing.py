@@ -28,6 +28,21 @@ def token(data: bytes) -> int:
     return int(mmh3.hash64(data, seed=0, x64arch=True, signed=False)[0])
 
 
+def _check_factor(nodes: list[str], factor: int) -> None:
+    if factor > len(nodes):
+        raise ValueError(
+            f"could not find enough weaviate nodes for replication: {len(nodes)} available, {factor} requested"
+        )
+
+
+def place(key: str, nodes: list[str], factor: int) -> list[str]:
+    """The `factor` nodes a tenant (`key`: class/tenant) is placed on: rendezvous hashing, the nodes whose
+    murmur3 of key/node is highest. Deterministic, spread evenly, and a node joining or leaving moves only the
+    tenants it wins or held."""
+    _check_factor(nodes, factor)
+    return sorted(nodes, key=lambda node: token(f"{key}/{node}".encode()), reverse=True)[:factor]
+
+
 def _name(rng: random.Random) -> str:
     return "".join(rng.choice(_NAME_CHARS) for _ in range(_NAME_LENGTH))
 
@@ -40,10 +55,7 @@ class ShardingState:
     @classmethod
     def create(cls, nodes: list[str], desired: int, virtual_per_physical: int, factor: int,
                rng: random.Random | None = None) -> ShardingState:
-        if factor > len(nodes):
-            raise ValueError(
-                f"could not find enough weaviate nodes for replication: {len(nodes)} available, {factor} requested"
-            )
+        _check_factor(nodes, factor)
         rng = rng or random.Random()
         shards = [_name(rng) for _ in range(desired)]
         physical = {name: [nodes[(i + j) % len(nodes)] for j in range(factor)] for i, name in enumerate(shards)}
@@ -52,6 +64,11 @@ class ShardingState:
         rng.shuffle(order)
         owner = {index: shards[i % desired] for i, index in enumerate(order)}
         return cls([(upper, owner[i]) for i, upper in enumerate(uppers)], physical)
+
+    @classmethod
+    def single(cls, shard: str, nodes: list[str]) -> ShardingState:
+        """One shard that owns every token (a tenant of a multi-tenant class), on `nodes`."""
+        return cls([(2**64 - 1, shard)], {shard: list(nodes)})
 
     def shard_for(self, object_id: str) -> str:
         t = token(uuidlib.UUID(object_id).bytes)

@@ -63,11 +63,13 @@ class Cluster:
             self.ray.init(address=address, namespace=NAMESPACE, logging_level=logging.WARNING,
                           log_to_driver=False, _node_ip_address=_driver_ip(address))
         from vectordb.cluster.replica import ShardReplica
+        from vectordb.cluster.tenant_host import TenantHost
 
         self._actor_class = self.ray.remote(ShardReplica)
+        self._host_class = self.ray.remote(TenantHost)
         self.collections: dict[str, ShardedCollection] = {}
-        # down replicas being asked for: (actor, its ping, until when to wait)
-        self._pending: dict[tuple[str, str], tuple[Any, Any, float]] = {}
+        # down replicas being asked for, by (collection key, shard, node): (actor, its ping, until when to wait)
+        self._pending: dict[tuple[str, str, str], tuple[Any, Any, float]] = {}
         self._stop = threading.Event()
         self._health = threading.Thread(target=self._health_loop, name="vectordb-cluster-health", daemon=True)
         self._health.start()
@@ -88,9 +90,21 @@ class Cluster:
     def replica(self, coll: ShardedCollection, shard: str, node: str) -> Any:
         """The replica's actor: the running one, else a new one on its node (which opens the store left there)."""
         return self._actor_class.options(
-            name=f"{coll.name}/{shard}/{node}", namespace=NAMESPACE, lifetime="detached", get_if_exists=True,
-            resources={f"node:{node}": 0.001}, num_cpus=0, max_restarts=0, max_concurrency=8,
+            name=f"{coll.name}/{shard}/{node}", **self._placed(node),
         ).remote(self.root, node, coll.class_def, shard, coll.max_results)
+
+    def tenant_host(self, class_def: dict[str, Any], node: str, max_results: int) -> Any:
+        """The actor on `node` that holds the replicas of a multi-tenant class's tenants placed there."""
+        return self._host_class.options(
+            name=f"{class_def['class']}/tenants/{node}", **self._placed(node),
+        ).remote(self.root, node, class_def, max_results)
+
+    @staticmethod
+    def _placed(node: str) -> dict[str, Any]:
+        """Actor options: detached (a restarted server finds it by name), pinned to its node, never restarted
+        by Ray (the health loop brings it back once it caught up)."""
+        return {"namespace": NAMESPACE, "lifetime": "detached", "get_if_exists": True,
+                "resources": {f"node:{node}": 0.001}, "num_cpus": 0, "max_restarts": 0, "max_concurrency": 8}
 
     def gather(self, calls: dict[Any, Any], need: int, on_fail: Callable[[Any], None],
                timeout: float = CALL_TIMEOUT) -> dict[Any, Any]:
@@ -153,18 +167,19 @@ class Cluster:
         catches up from an up peer while it is already written to, then it serves reads again."""
         shard, node = key
         ray = self.ray
-        waiting = self._pending.get(key)
+        asked = (coll.key, shard, node)
+        waiting = self._pending.get(asked)
         if waiting is None:
-            handle = self.replica(coll, shard, node)
-            self._pending[key] = (handle, handle.ping.remote(), time.monotonic() + OPEN_TIMEOUT)
+            handle = coll.new_handle(shard, node)
+            self._pending[asked] = (handle, handle.ping.remote(), time.monotonic() + OPEN_TIMEOUT)
             return
         handle, ref, deadline = waiting
         ready, _ = ray.wait([ref], timeout=0)
         if not ready:
             if time.monotonic() > deadline:
-                del self._pending[key]
+                del self._pending[asked]
             return
-        del self._pending[key]
+        del self._pending[asked]
         try:
             ray.get(ref)
         except ray.exceptions.RayError:

@@ -42,12 +42,16 @@ class ShardedCollection:
     tenant: str | None = None  # a sharded class has no tenants
 
     def __init__(self, db: Database, cluster: Cluster, path: Path) -> None:
-        self.db = db
-        self.cluster = cluster
         self.path = path
         raw = json.loads((path / STATE_FILE).read_text())
-        self.class_def: dict[str, Any] = raw["class"]
-        self.routing = ShardingState.from_json(raw["sharding"])
+        self._start(db, cluster, raw["class"], ShardingState.from_json(raw["sharding"]))
+
+    def _start(self, db: Database, cluster: Cluster, class_def: dict[str, Any], routing: ShardingState) -> None:
+        """Find (or start) every replica's actor and wait for it to answer; then watched by the cluster."""
+        self.db = db
+        self.cluster = cluster
+        self.class_def: dict[str, Any] = class_def
+        self.routing = routing
         self.spaces = spaces(self.class_def)
         self.max_results = db.settings.query_maximum_results
         self.factor = int(self.class_def["replicationConfig"]["factor"])
@@ -61,11 +65,20 @@ class ShardedCollection:
             for node in nodes:
                 key = (shard, node)
                 self.state[key] = DOWN
-                self.handles[key] = cluster.replica(self, shard, node)
+                self.handles[key] = self.new_handle(shard, node)
         pings = {key: handle.ping.remote() for key, handle in self.handles.items()}
         for key in cluster.gather(pings, len(pings), self.mark_down, timeout=OPEN_TIMEOUT):
             self.state[key] = UP
-        cluster.collections[self.name] = self
+        cluster.collections[self.key] = self
+
+    @property
+    def key(self) -> str:
+        """The name the cluster's health loop knows this collection by."""
+        return self.name
+
+    def new_handle(self, shard: str, node: str) -> Any:
+        """The actor of a replica: the running one, else a new one on its node (which opens the store there)."""
+        return self.cluster.replica(self, shard, node)
 
     @classmethod
     def create(cls, db: Database, cluster: Cluster, path: Path, class_def: dict[str, Any]) -> ShardedCollection:
@@ -305,7 +318,7 @@ class ShardedCollection:
         """Each replica snapshots its own indexes."""
 
     def close(self, *, snapshot: bool = True) -> None:
-        self.cluster.collections.pop(self.name, None)
+        self.cluster.collections.pop(self.key, None)
 
     def destroy(self) -> None:
         self.close()
