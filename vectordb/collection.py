@@ -498,9 +498,20 @@ class Collection:
         from vectordb.query.filters import evaluate
 
         try:
-            return evaluate(where, self.inverted, txn, self.class_def, self.db.resolve_reference_filter)
+            return evaluate(
+                where, self.inverted, txn, self.class_def, self.db.resolve_reference_filter,
+                lambda test: self._docids_where(txn, test),
+            )  # fmt: skip
         except (ValueError, KeyError) as exc:
             raise UserError(f"invalid 'where' filter: {exc}") from exc
+
+    def _docids_where(self, txn: lmdb.Transaction, test: Callable[[dict], bool]) -> BitMap:
+        """The docids of the stored objects whose properties pass `test` (one read of every object)."""
+        found = BitMap()
+        for obj in self.store.iterate(txn):
+            if test(obj.get("properties") or {}):
+                found.add(obj["docId"])
+        return found
 
     def uuids_matching(self, where: dict[str, Any]) -> set[str]:
         with self.reading() as txn:

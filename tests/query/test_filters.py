@@ -667,7 +667,7 @@ INVALID = [
     ({"operator": "Equal", "path": ["title", "City", "name"], "valueText": "x"}, "not a cross-reference"),
     ({"operator": "Equal", "path": ["nope"], "valueText": "x"}, "no such prop with name 'nope'"),
     ({"operator": "Equal", "path": ["meta"], "valueText": "x"},
-     "filtering on object properties is not supported"),
+     "use dot notation to filter on a sub-property"),
     ({"operator": "Equal", "path": ["title"], "valueTextArray": ["a", "b"]}, "takes a single value"),
     ({"operator": "ContainsAny", "path": ["title"], "valueTextArray": []}, "at least one value"),
     ({"operator": "Equal", "path": ["id"], "valueInt": 1}, 'must use "valueText" to specify the id'),

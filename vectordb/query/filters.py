@@ -22,9 +22,13 @@ from typing import Any
 from pyroaring import BitMap
 
 from storage.inverted import CREATION_PROP, ID_PROP, RANGE_OPS, UPDATE_PROP, InvertedIndex, rfc3339_micros
+from storage.tokenize import Stopwords
+from vectordb.query import nested
 from vectordb.query.deadline import check_deadline
 
 ResolveRef = Callable[[str, dict], set[str]]
+# The docids of the stored objects whose properties satisfy a predicate (nested filters read the objects).
+ScanDocs = Callable[[Callable[[dict], bool]], BitMap]
 
 LOGICAL_OPS = ("And", "Or", "Not")
 COMPARE_OPS = ("Equal", "NotEqual", *RANGE_OPS)
@@ -78,12 +82,15 @@ class Node:
     """One parsed filter clause. Logical nodes have children; leaves name what the index must answer."""
 
     op: str
-    kind: str = "logical"  # logical | value | null | length | refcount | geo | ref
+    kind: str = "logical"  # logical | value | null | length | refcount | geo | ref | nested
     prop: str = ""
     value: Any = None
     children: list[Node] = field(default_factory=list)
     target_class: str = ""
     sub_where: dict | None = None
+    leaf: nested.Leaf | None = None
+    # The object path this clause correlates at (nested.py); empty for a document-level clause.
+    scope: list[nested.Segment] = field(default_factory=list)
 
 
 def validate(where: dict, class_def: dict) -> None:
@@ -97,22 +104,25 @@ def evaluate(
     txn: Any,
     class_def: dict,
     resolve_ref: ResolveRef | None = None,
+    scan: ScanDocs | None = None,
 ) -> BitMap:
     """The docids of the objects matching the where filter."""
-    return _Evaluator(index, txn, resolve_ref).run(parse(where, class_def))
+    return _Evaluator(index, txn, resolve_ref, scan).run(parse(where, class_def))
 
 
 def parse(where: dict, class_def: dict) -> Node:
     if not isinstance(where, dict):
         raise ValueError(f"invalid where filter: expected an object, got {type(where).__name__}")
     props = {p["name"]: p for p in class_def.get("properties") or []}
-    return _Parser(class_def.get("class", ""), props).clause(where)
+    stopwords = Stopwords((class_def.get("invertedIndexConfig") or {}).get("stopwords"))
+    return _Parser(class_def.get("class", ""), props, stopwords).clause(where)
 
 
 class _Parser:
-    def __init__(self, class_name: str, props: dict[str, dict]) -> None:
+    def __init__(self, class_name: str, props: dict[str, dict], stopwords: Stopwords) -> None:
         self.class_name = class_name
         self.props = props
+        self.stopwords = stopwords
         self.depth = 0
 
     def clause(self, where: dict) -> Node:
@@ -152,15 +162,27 @@ class _Parser:
             )
         self.depth += 1
         try:
-            return Node(op, children=[self.clause(o) for o in operands])
+            children = [self.clause(o) for o in operands]
         finally:
             self.depth -= 1
+        scopes = [c.scope for c in children]
+        return Node(op, children=children, scope=nested.common_prefix(scopes) if all(scopes) else [])
 
     def _leaf(self, op: str, path: list[str], where: dict) -> Node:
         value_type, value = _value_of(where)
         name = path[0]
         if len(path) > 1:
             return self._reference_path(op, path, where)
+        if nested.is_nested_path(name):
+            root = self._prop(nested.segments(name)[0][0])
+            if (root.get("dataType") or [""])[0] in nested.NESTED_TYPES:
+                segs, leaf_prop = nested.resolve(name, root, op)
+                if op == "IsNull":
+                    _expect(value_type, value, ("boolean",), op, scalar=True)
+                else:
+                    value = self._checked_value(op, name, leaf_prop.get("dataType") or ["text"], value_type, value)
+                leaf = nested.make_leaf(segs, leaf_prop, op, value, self.stopwords)
+                return Node(op, "nested", name, leaf=leaf, scope=leaf.path)
         if name in _ID_PATHS:
             return self._id_leaf(op, value_type, value)
         if name in _TIMESTAMP_PATHS:
@@ -186,6 +208,15 @@ class _Parser:
             return Node(op, "geo", name, _geo_range(value))
         if op == "WithinGeoRange":
             raise ValueError(f"WithinGeoRange needs a geoCoordinates property, {name!r} is {data_type[0]}")
+        if base == "object":
+            raise ValueError(
+                f"property {name!r} is of type {data_type[0]!r}; use dot notation to filter on a sub-property"
+            )
+        return Node(op, "value", name, self._checked_value(op, name, data_type, value_type, value))
+
+    def _checked_value(self, op: str, name: str, data_type: list[str], value_type: str, value: Any) -> Any:
+        """The filter value(s) of a leaf on a property of this data type, checked against it."""
+        base, _is_array = _base_type(data_type[0])
         if base in _UNFILTERABLE:
             raise ValueError(
                 f"filtering on {base} properties is not supported; {name!r} is of type {data_type[0]}"
@@ -204,7 +235,7 @@ class _Parser:
         if base == "uuid":
             for v in values if isinstance(values, list) else [values]:
                 _check_uuid(v)
-        return Node(op, "value", name, values)
+        return values
 
     def _prop(self, name: str) -> dict:
         prop = self.props.get(name)
@@ -242,7 +273,8 @@ class _Parser:
         return Node(op, "value", prop, [ms(v) for v in values] if isinstance(values, list) else ms(values))
 
     def _length_leaf(self, op: str, name: str, value_type: str, value: Any) -> Node:
-        self._prop(name)
+        if (self._prop(name).get("dataType") or [""])[0] in nested.NESTED_TYPES:
+            raise ValueError("property length filtering is not supported for nested properties")
         if value_type != "int":
             raise ValueError(
                 "Filtering for property length requires IntValue, "
@@ -293,13 +325,18 @@ class _Parser:
 
 
 class _Evaluator:
-    def __init__(self, index: InvertedIndex, txn: Any, resolve_ref: ResolveRef | None) -> None:
+    def __init__(self, index: InvertedIndex, txn: Any, resolve_ref: ResolveRef | None, scan: ScanDocs | None) -> None:
         self.index = index
         self.txn = txn
         self.resolve_ref = resolve_ref
+        self.scan = scan
 
     def run(self, node: Node) -> BitMap:
         check_deadline()
+        if node.scope:
+            if self.scan is None:
+                raise ValueError("filters on nested properties are not available here: no object scan")
+            return self.scan(lambda props: nested.exists(node, props, 0))
         if node.kind == "logical":
             # Every operand is evaluated, so an error in any of them surfaces whatever the others match.
             results = [self.run(c) for c in node.children]

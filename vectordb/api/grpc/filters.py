@@ -12,6 +12,7 @@ from typing import Any
 
 from vectordb.api.grpc.pb import base_pb2
 from vectordb.errors import UserError
+from vectordb.query import nested
 
 ClassLookup = Callable[[str], Mapping[str, Any]]
 
@@ -103,9 +104,14 @@ def _reference_targets(class_name: str, prop_name: str, lookup: ClassLookup) -> 
 
 
 def _is_date(prop_name: str, class_name: str, lookup: ClassLookup) -> bool:
+    """Whether the property (or nested sub-property, `a.b[0].c`) at prop_name holds dates."""
     if prop_name in _TIMESTAMPS:
         return True
-    for prop in lookup(class_name).get("properties") or []:
-        if prop["name"] == prop_name:
-            return (prop.get("dataType") or [""])[0] in ("date", "date[]")
-    return False
+    try:
+        names = [name for name, _pin in nested.segments(prop_name)]
+    except ValueError:
+        return False
+    found: Mapping[str, Any] = {"nestedProperties": lookup(class_name).get("properties") or []}
+    for name in names:
+        found = next((p for p in found.get("nestedProperties") or [] if p["name"] == name), {})
+    return (found.get("dataType") or [""])[0] in ("date", "date[]")
