@@ -6,14 +6,20 @@ import pytest
 from google.protobuf import json_format, struct_pb2
 
 from vectordb.api.grpc import values
-from vectordb.api.grpc.pb import batch_pb2
+from vectordb.api.grpc.pb import batch_pb2, properties_pb2
 from vectordb.errors import UserError
 
 UUID = "6f8b7e1c-3c2a-4d5e-9f00-0123456789ab"
 
 
+def rendered(raw: dict, schema_props: list) -> properties_pb2.Properties:
+    out = properties_pb2.Properties()
+    values.fill_properties(out, raw, values.property_types(schema_props))
+    return out
+
+
 def test_an_unlisted_property_is_rendered_with_its_auto_schema_type() -> None:
-    out = values.properties(
+    out = rendered(
         {
             "when": "2020-01-02T03:04:05Z",
             "other": UUID,
@@ -34,8 +40,8 @@ def test_an_unlisted_property_is_rendered_with_its_auto_schema_type() -> None:
 
 
 def test_inside_an_object_a_geo_shaped_value_stays_an_object() -> None:
-    out = values.properties({"meta": {"spot": {"latitude": 1.0, "longitude": 2.0}}},
-                            [{"name": "meta", "dataType": ["object"], "nestedProperties": []}])
+    out = rendered({"meta": {"spot": {"latitude": 1.0, "longitude": 2.0}}},
+                   [{"name": "meta", "dataType": ["object"], "nestedProperties": []}])
     spot = out.fields["meta"].object_value.fields["spot"]
     assert spot.WhichOneof("kind") == "object_value"
     assert spot.object_value.fields["latitude"].number_value == 1.0

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from vectordb.api.grpc import generative, values
-from vectordb.api.grpc.pb import base_pb2, properties_pb2, search_get_pb2
+from vectordb.api.grpc.pb import base_pb2, search_get_pb2
 from vectordb.errors import UserError
 from vectordb.query.request import SearchResult
 from vectordb.references import parse_beacon
@@ -35,15 +35,20 @@ def _packed(vector: Any) -> bytes:
 
 
 class ReplyBuilder:
-    """Renders the results of one Search request as its metadata and properties requests ask."""
+    """Renders the results of one Search request as its metadata and properties requests ask, filling the reply
+    message in place (no intermediate messages copied in)."""
 
     def __init__(self, request: search_get_pb2.SearchRequest, lookup: ClassLookup, fetch: FetchObject) -> None:
-        self.meta = request.metadata
+        meta = self.meta = request.metadata
         self.props = request.properties if request.HasField("properties") else None
+        self.names = _names(self.props)
+        # the metadata flags, read once per request rather than once per object
+        self.wants = (meta.creation_time_unix, meta.last_update_time_unix, meta.distance, meta.certainty,
+                      meta.score, meta.explain_score, meta.is_consistent)
         self.lookup = lookup
         self.fetch = fetch
         self.generative = generative.Wanted(request.generative) if request.HasField("generative") else None
-        self._schema_props: dict[str, list[Any]] = {}  # by class: one schema lookup per reply, not per object
+        self._types: dict[str, Mapping[str, Mapping[str, Any]]] = {}  # by class: one schema lookup per reply
 
     def reply(self, results: list[SearchResult], started: float, grouped: bool) -> search_get_pb2.SearchReply:
         out = search_get_pb2.SearchReply()
@@ -52,9 +57,11 @@ class ReplyBuilder:
                 raise UserError(f"generate: {result.generate['error']}")
         if grouped:
             for result in results:
-                out.group_by_results.append(self._group(result))
+                self._group(out.group_by_results.add(), result)
         else:
-            out.results.extend(self._result(r) for r in results)
+            add = out.results.add
+            for result in results:
+                self._result(add(), result)
         combined = next((r.generate["grouped"] for r in results if r.generate and r.generate.get("grouped")), None)
         if combined is not None and self.generative is not None:
             if grouped:
@@ -65,82 +72,74 @@ class ReplyBuilder:
         return out
 
     # one object ------------------------------------------------------------------------------------
-    def _result(self, result: SearchResult) -> search_get_pb2.SearchResult:
-        out = search_get_pb2.SearchResult(
-            metadata=self._metadata(result),
-            properties=self._properties(result.collection, result.properties, self.props),
-        )
+    def _result(self, out: search_get_pb2.SearchResult, result: SearchResult) -> None:
+        self._metadata(out.metadata, result)
+        self._properties(out.properties, result.collection, result.properties, self.props, self.names)
         single = (result.generate or {}).get("single")
         if single is not None and self.generative is not None:
             out.generative.values.append(self.generative.reply(single, "single"))
-        return out
 
-    def _metadata(self, result: SearchResult) -> search_get_pb2.MetadataResult:
-        meta = self.meta
-        out = search_get_pb2.MetadataResult(id=result.id, id_as_bytes=_uuid_bytes(result.id))
-        if meta.creation_time_unix:
+    def _metadata(self, out: search_get_pb2.MetadataResult, result: SearchResult) -> None:
+        out.id = result.id
+        out.id_as_bytes = _uuid_bytes(result.id)
+        created, updated, distance, certainty, score, explain, consistent = self.wants
+        if created:
             out.creation_time_unix, out.creation_time_unix_present = result.creation_time_unix, True
-        if meta.last_update_time_unix:
+        if updated:
             out.last_update_time_unix, out.last_update_time_unix_present = result.last_update_time_unix, True
-        if meta.distance and result.distance is not None:
+        if distance and result.distance is not None:
             out.distance, out.distance_present = result.distance, True
-        if meta.certainty and result.certainty is not None:
+        if certainty and result.certainty is not None:
             out.certainty, out.certainty_present = result.certainty, True
-        if meta.score and result.score is not None:
+        if score and result.score is not None:
             out.score, out.score_present = result.score, True
-        if meta.explain_score and result.explain_score is not None:
+        if explain and result.explain_score is not None:
             out.explain_score, out.explain_score_present = result.explain_score, True
-        if meta.is_consistent:
+        if consistent:
             out.is_consistent, out.is_consistent_present = True, True
         if result.rerank_score is not None:
             out.rerank_score, out.rerank_score_present = result.rerank_score, True
         if result.vector is not None:
             out.vector_bytes = _packed(result.vector)
         elif result.vectors:
-            out.vectors.extend(base_pb2.Vectors(name=name, vector_bytes=_packed(vec), type=_SINGLE)
-                               for name, vec in result.vectors.items())
-        return out
+            for name, vec in result.vectors.items():
+                _vector(out.vectors.add(), name, vec)
 
-    def _group(self, leader: SearchResult) -> search_get_pb2.GroupByResult:
+    def _group(self, out: search_get_pb2.GroupByResult, leader: SearchResult) -> None:
         group = leader.group or {}
-        out = search_get_pb2.GroupByResult(
-            name=str(group.get("groupedBy", {}).get("value", "")),
-            min_distance=group.get("minDistance") or 0.0,
-            max_distance=group.get("maxDistance") or 0.0,
-            number_of_objects=int(group.get("count") or 0),
-        )
+        out.name = str(group.get("groupedBy", {}).get("value", ""))
+        out.min_distance = group.get("minDistance") or 0.0
+        out.max_distance = group.get("maxDistance") or 0.0
+        out.number_of_objects = int(group.get("count") or 0)
         for hit in group.get("hits") or []:
-            out.objects.append(self._result(hit))
+            self._result(out.objects.add(), hit)
         single = (leader.generate or {}).get("single")
         if single is not None and self.generative is not None:
             out.generative.CopyFrom(self.generative.reply(single, "single"))
         if leader.rerank_score is not None:
             out.rerank.score = leader.rerank_score
-        return out
 
     # properties and references ---------------------------------------------------------------------
     def _properties(
-        self, class_name: str, props: Mapping[str, Any], request: search_get_pb2.PropertiesRequest | None
-    ) -> search_get_pb2.PropertiesResult:
-        schema_props = self._schema_props.get(class_name)
-        if schema_props is None:
-            schema_props = self._schema_props[class_name] = self.lookup(class_name).get("properties") or []
-        if request is None or request.return_all_nonref_properties:
-            names = None
-        else:
-            names = list(request.non_ref_properties) + [o.prop_name for o in request.object_properties]
+        self, out: search_get_pb2.PropertiesResult, class_name: str, props: Mapping[str, Any],
+        request: search_get_pb2.PropertiesRequest | None, names: list[str] | None,
+    ) -> None:
+        out.target_collection = class_name
         # return_properties=[] (ids and metadata only, a common client call) needs no value encoded
-        non_ref = properties_pb2.Properties() if names == [] else values.properties(props, schema_props, names)
-        out = search_get_pb2.PropertiesResult(target_collection=class_name, non_ref_props=non_ref)
+        if names != []:
+            types = self._types.get(class_name)
+            if types is None:
+                types = self._types[class_name] = values.property_types(
+                    self.lookup(class_name).get("properties") or [])
+            values.fill_properties(out.non_ref_props, props, types, names)
         if request is not None and request.ref_properties:
             out.ref_props_requested = True
             for ref in request.ref_properties:
-                out.ref_props.append(self._references(props.get(ref.reference_property), ref))
-        return out
+                self._references(out.ref_props.add(), props.get(ref.reference_property), ref)
 
-    def _references(self, beacons: Any, request: search_get_pb2.RefPropertiesRequest
-                    ) -> search_get_pb2.RefPropertiesResult:
-        out = search_get_pb2.RefPropertiesResult(prop_name=request.reference_property)
+    def _references(self, out: search_get_pb2.RefPropertiesResult, beacons: Any,
+                    request: search_get_pb2.RefPropertiesRequest) -> None:
+        out.prop_name = request.reference_property
         with_vector = request.metadata.vector or bool(request.metadata.vectors)
         for ref in beacons or []:
             try:
@@ -152,13 +151,12 @@ class ReplyBuilder:
             found = self.fetch(class_name or request.target_collection or None, object_id, with_vector)
             if found is None:
                 continue
-            out.properties.append(self._referenced(found, request))
-        return out
+            self._referenced(out.properties.add(), found, request)
 
-    def _referenced(self, obj: Mapping[str, Any], request: search_get_pb2.RefPropertiesRequest
-                    ) -> search_get_pb2.PropertiesResult:
+    def _referenced(self, out: search_get_pb2.PropertiesResult, obj: Mapping[str, Any],
+                    request: search_get_pb2.RefPropertiesRequest) -> None:
         sub = request.properties if request.HasField("properties") else None
-        out = self._properties(obj["class"], obj.get("properties") or {}, sub)
+        self._properties(out, obj["class"], obj.get("properties") or {}, sub, _names(sub))
         meta = request.metadata
         out.metadata.id = obj["id"]
         out.metadata.id_as_bytes = _uuid_bytes(obj["id"])
@@ -174,5 +172,15 @@ class ReplyBuilder:
                 out.metadata.vector_bytes = _packed(obj["vector"])
             for name, vec in (obj.get("vectors") or {}).items():
                 if meta.vector or name in wanted:
-                    out.metadata.vectors.append(base_pb2.Vectors(name=name, vector_bytes=_packed(vec), type=_SINGLE))
-        return out
+                    _vector(out.metadata.vectors.add(), name, vec)
+
+
+def _names(request: search_get_pb2.PropertiesRequest | None) -> list[str] | None:
+    """The non-reference properties a PropertiesRequest selects; None for all of them."""
+    if request is None or request.return_all_nonref_properties:
+        return None
+    return list(request.non_ref_properties) + [o.prop_name for o in request.object_properties]
+
+
+def _vector(out: base_pb2.Vectors, name: str, vector: Any) -> None:
+    out.name, out.vector_bytes, out.type = name, _packed(vector), _SINGLE

@@ -26,66 +26,79 @@ _SCALAR_FIELDS = {
 }  # fmt: skip
 
 
-def _phone(value: Mapping[str, Any]) -> properties_pb2.PhoneNumber:
-    return properties_pb2.PhoneNumber(
-        country_code=int(value.get("countryCode") or 0),
-        default_country=str(value.get("defaultCountry") or ""),
-        input=str(value.get("input") or ""),
-        international_formatted=str(value.get("internationalFormatted") or ""),
-        national=int(value.get("national") or 0),
-        national_formatted=str(value.get("nationalFormatted") or ""),
-        valid=bool(value.get("valid")),
-    )
+def _fill_phone(out: properties_pb2.PhoneNumber, value: Mapping[str, Any]) -> None:
+    out.country_code = int(value.get("countryCode") or 0)
+    out.default_country = str(value.get("defaultCountry") or "")
+    out.input = str(value.get("input") or "")
+    out.international_formatted = str(value.get("internationalFormatted") or "")
+    out.national = int(value.get("national") or 0)
+    out.national_formatted = str(value.get("nationalFormatted") or "")
+    out.valid = bool(value.get("valid"))
 
 
-def _list(base: str, values: list[Any], nested: list[dict[str, Any]]) -> properties_pb2.ListValue:
+def _fill_list(out: properties_pb2.ListValue, base: str, values: list[Any], nested: list[dict[str, Any]]) -> None:
+    """`values` into the ListValue kind of `base`; an empty array is that kind with no values."""
     if base == "int":
-        return properties_pb2.ListValue(int_values=properties_pb2.IntValues(
-            values=np.asarray(values, dtype="<i8").tobytes()))
-    if base == "number":
-        return properties_pb2.ListValue(number_values=properties_pb2.NumberValues(
-            values=np.asarray(values, dtype="<f8").tobytes()))
-    if base == "boolean":
-        return properties_pb2.ListValue(bool_values=properties_pb2.BoolValues(values=values))
-    if base == "date":
-        return properties_pb2.ListValue(date_values=properties_pb2.DateValues(values=values))
-    if base == "uuid":
-        return properties_pb2.ListValue(uuid_values=properties_pb2.UuidValues(values=values))
-    if base == "object":
-        return properties_pb2.ListValue(object_values=properties_pb2.ObjectValues(
-            values=[properties(v, nested, in_object=True) for v in values]))
-    return properties_pb2.ListValue(text_values=properties_pb2.TextValues(values=[str(v) for v in values]))
+        out.int_values.values = np.asarray(values, dtype="<i8").tobytes()
+        out.int_values.SetInParent()
+    elif base == "number":
+        out.number_values.values = np.asarray(values, dtype="<f8").tobytes()
+        out.number_values.SetInParent()
+    elif base == "object":
+        out.object_values.SetInParent()
+        for item in values:
+            fill_properties(out.object_values.values.add(), item, property_types(nested), in_object=True)
+    else:
+        kind, items = _LIST_KINDS.get(base, "text_values"), values
+        if kind == "text_values":
+            items = [v if isinstance(v, str) else str(v) for v in values]
+        target = getattr(out, kind)
+        target.SetInParent()
+        target.values.extend(items)
 
 
-def value(data_type: str, raw: Any, nested: list[dict[str, Any]] | None = None) -> properties_pb2.Value:
-    """One stored value as the typed Value of its schema data type ("text", "int[]", "object", ...)."""
+_LIST_KINDS = {"boolean": "bool_values", "date": "date_values", "uuid": "uuid_values"}
+
+
+def fill_value(out: Value, data_type: str, raw: Any, nested: list[dict[str, Any]] | None = None) -> None:
+    """One stored value into `out`, the typed Value of its schema data type ("text", "int[]", "object", ...)."""
     if raw is None:
-        return Value(null_value=0)
-    nested = nested or []
-    if data_type.endswith("[]"):
-        return Value(list_value=_list(data_type[:-2], list(raw), nested))
-    if data_type == "geoCoordinates":
-        return Value(geo_value=properties_pb2.GeoCoordinate(
-            longitude=float(raw.get("longitude") or 0), latitude=float(raw.get("latitude") or 0)))
-    if data_type == "phoneNumber":
-        return Value(phone_value=_phone(raw))
-    if data_type == "object":
-        return Value(object_value=properties(raw, nested, in_object=True))
-    field = _SCALAR_FIELDS.get(data_type, "text_value")
-    if field == "text_value" and not isinstance(raw, str):
-        raw = str(raw)
-    return Value(**{field: raw})
+        out.null_value = 0
+        return
+    field = _SCALAR_FIELDS.get(data_type)
+    if field is not None:
+        if field == "text_value" and not isinstance(raw, str):
+            raw = str(raw)
+        setattr(out, field, raw)
+    elif data_type.endswith("[]"):
+        _fill_list(out.list_value, data_type[:-2], list(raw), nested or [])
+    elif data_type == "geoCoordinates":
+        out.geo_value.longitude = float(raw.get("longitude") or 0)
+        out.geo_value.latitude = float(raw.get("latitude") or 0)
+    elif data_type == "phoneNumber":
+        _fill_phone(out.phone_value, raw)
+        out.phone_value.SetInParent()
+    elif data_type == "object":
+        fill_properties(out.object_value, raw, property_types(nested or []), in_object=True)
+        out.object_value.SetInParent()
+    else:
+        out.text_value = raw if isinstance(raw, str) else str(raw)
 
 
-def properties(
-    values: Mapping[str, Any], schema_props: Iterable[Mapping[str, Any]], names: Iterable[str] | None = None,
-    in_object: bool = False,
-) -> properties_pb2.Properties:
-    """A Properties message of the non-reference `values`; `names` selects some (a missing one is null).
-    `in_object`: the values are an object property's, whose nested properties have no geo or phone type."""
-    types = {p["name"]: p for p in schema_props}
-    out = properties_pb2.Properties()
+def property_types(schema_props: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    """A class's (or an object property's) schema properties by name: what `fill_properties` types by."""
+    return {p["name"]: p for p in schema_props}
+
+
+def fill_properties(
+    out: properties_pb2.Properties, values: Mapping[str, Any], types: Mapping[str, Mapping[str, Any]],
+    names: Iterable[str] | None = None, in_object: bool = False,
+) -> None:
+    """The non-reference `values` into `out`; `names` selects some (a missing one is null). `types`: from
+    `property_types`. `in_object`: the values are an object property's, whose nested properties have no geo or
+    phone type."""
     wanted = names if names is not None else [k for k in values if _returned_by_default(types.get(k))]
+    fields = out.fields
     for name in wanted:
         prop = types.get(name)
         raw = values.get(name)
@@ -95,8 +108,7 @@ def properties(
         if is_reference(prop):
             continue
         data_type = (prop.get("dataType") or ["text"])[0]
-        out.fields[name].CopyFrom(value(data_type, raw, prop.get("nestedProperties")))
-    return out
+        fill_value(fields[name], data_type, raw, prop.get("nestedProperties"))
 
 
 def _returned_by_default(prop: Mapping[str, Any] | None) -> bool:
