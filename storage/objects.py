@@ -139,19 +139,17 @@ class ObjectStore:
         for key in cursor.iternext(keys=True, values=False):
             yield from_u64(key)
 
-    def put(
-        self,
-        txn: lmdb.Transaction,
-        obj: dict,
-        vectors: dict[str, np.ndarray | None],
-        old: dict | None,
-    ) -> None:
-        """Write an object and its vectors; `old` is the version it replaces (same docId) or None."""
+    def put_object(self, txn: lmdb.Transaction, obj: dict, old: dict | None) -> None:
+        """Write an object (and its doc id, when new); `old` is the version it replaces (same docId) or None."""
         key = uuid_bytes(obj["id"])
-        docid = obj["docId"]
         txn.put(key, pack(obj), db=self.objects)
         if old is None:
-            txn.put(u64(docid), key, db=self.docids)
+            txn.put(u64(obj["docId"]), key, db=self.docids)
+
+    def put_vectors(self, txn: lmdb.Transaction, docid: int, vectors: dict[str, np.ndarray | None]) -> None:
+        """Write the vectors of a stored object. A batch writes all its objects first, then all their vectors:
+        LMDB then gives each kind pages of its own, so reading objects (every search hit does) maps fewer
+        vector pages beside them (the kernel maps up to 64 KiB of cached file around each page read)."""
         # A name missing from `vectors` keeps what is stored; a name mapped to None removes it.
         for name, vector in vectors.items():
             db = self.vector_dbs[name]
@@ -210,7 +208,12 @@ class ObjectStore:
         return txn.stat(self.vector_dbs[name])["entries"]
 
     def vector_docids(self, txn: lmdb.Transaction, name: str) -> BitMap:
-        cursor = txn.cursor(db=self.vector_dbs[name])
+        """The doc ids holding this vector. A vector is only ever stored under an object's doc id, so when
+        there are as many vectors as objects they are the docids database's keys: read there, on a few pages,
+        rather than on the pages of every vector."""
+        every = self.vector_count(txn, name) == txn.stat(self.docids)["entries"]
+        db = self.docids if every else self.vector_dbs[name]
+        cursor = txn.cursor(db=db)
         return BitMap(from_u64(key) for key in cursor.iternext(keys=True, values=False))
 
     # change log ---------------------------------------------------------------------------------------

@@ -373,8 +373,10 @@ class Collection:
                 for w in applied:
                     old = olds[w.id]
                     stored = w.stored
-                    self.store.put(txn, stored, w.vectors, old)  # type: ignore[arg-type]
+                    self.store.put_object(txn, stored, old)  # type: ignore[arg-type]
                     changes.append((stored["docId"], self._indexed_props(old), self._indexed_props(stored)))  # type: ignore[index]
+                for w in applied:
+                    self.store.put_vectors(txn, w.stored["docId"], w.vectors)  # type: ignore[index]
                 if grown is not None and applied:
                     self.store.write_schema(txn, grown)
                     self.inverted.set_schema(grown)

@@ -130,7 +130,8 @@ def _store_unchecked(db: Database, vectors: list[list[float]], first_id: int) ->
         for i, vector in enumerate(vectors):
             obj = {"id": str(uuid.UUID(int=first_id + i)), "class": "Old", "properties": {},
                    "creationTimeUnix": 1, "lastUpdateTimeUnix": 1, "docId": docid + i}
-            coll.store.put(txn, obj, {"": np.asarray(vector, dtype=np.float32)}, None)
+            coll.store.put_object(txn, obj, None)
+            coll.store.put_vectors(txn, docid + i, {"": np.asarray(vector, dtype=np.float32)})
 
     coll.kv.write(run)
 

@@ -48,8 +48,8 @@ def _half_made(collections: Path, name: str, objects: int = 0) -> None:
     kv = KV(collections / name / "lmdb")
     store = ObjectStore(kv, [])
     for n in range(objects):
-        kv.write(lambda txn, n=n: store.put(txn, {"id": f"00000000-0000-0000-0000-{n + 1:012x}", "docId": n,
-                                                   "properties": {}}, {}, None))
+        kv.write(lambda txn, n=n: store.put_object(txn, {"id": f"00000000-0000-0000-0000-{n + 1:012x}", "docId": n,
+                                                          "properties": {}}, None))
     kv.close()
 
 

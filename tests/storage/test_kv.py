@@ -107,8 +107,9 @@ def test_object_store_logs_vector_changes(tmp_path):
     obj = {"id": "00000000-0000-0000-0000-000000000001", "class": "C", "properties": {}, "creationTimeUnix": 1,
            "lastUpdateTimeUnix": 1, "docId": 1}
     v = np.arange(4, dtype=np.float32)
-    kv.write(lambda txn: store.put(txn, obj, {"": v, "named": v + 1}, None))
-    kv.write(lambda txn: store.put(txn, obj, {"named": None}, obj))  # "" kept, "named" removed
+    kv.write(lambda txn: (store.put_object(txn, obj, None), store.put_vectors(txn, 1, {"": v, "named": v + 1})))
+    # "" kept, "named" removed
+    kv.write(lambda txn: (store.put_object(txn, obj, obj), store.put_vectors(txn, 1, {"named": None})))
     with kv.read() as txn:
         log = list(store.log_since(txn, 0))
         assert [(op, docid, name) for _, op, docid, name in log] == [
@@ -144,3 +145,23 @@ def test_vector_matrix_reads_a_block_in_order_with_nan_for_absent_and_odd_rows(t
         np.testing.assert_array_equal(mixed[[0, 3]], np.stack([vectors[5], vectors[3]]))
         assert np.isnan(mixed[[1, 2]]).all()
         assert store.vector_matrix(txn, "", [], 4).shape == (0, 4)
+
+
+def test_vector_docids_names_the_ids_holding_the_vector_with_and_without_gaps(tmp_path):
+    kv = KV(tmp_path / "kv")
+    store = ObjectStore(kv, ["", "named"])
+    v = np.arange(4, dtype=np.float32)
+
+    def put(txn):
+        for docid in range(1, 6):
+            obj = {"id": f"00000000-0000-0000-0000-{docid:012d}", "class": "C", "properties": {},
+                   "creationTimeUnix": 1, "lastUpdateTimeUnix": 1, "docId": docid}
+            store.put_object(txn, obj, None)
+        for docid in range(1, 6):
+            store.put_vectors(txn, docid, {"": v, **({"named": v} if docid % 2 else {})})
+
+    kv.write(put)
+    with kv.read() as txn:
+        assert list(store.vector_docids(txn, "")) == [1, 2, 3, 4, 5]  # every object has it: read from docids
+        assert list(store.vector_docids(txn, "named")) == [1, 3, 5]  # some lack it: read from its own keys
+    kv.close()
