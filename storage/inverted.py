@@ -34,22 +34,19 @@ import re
 import struct
 import uuid as uuidlib
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from pyroaring import BitMap
 
+from storage.analyzer import Analyzer, analyzer_for
 from storage.errors import StorageError
 from storage.kv import KV
 from storage.snapshot_cache import SnapshotCache
 from storage.tokenize import (
     FIELD,
     WORD,
-    Stopwords,
-    count_tokens,
-    tokenize,
-    tokenize_with_wildcards,
 )
 from storage.wildcard import compile_like
 
@@ -129,6 +126,7 @@ class PropInfo:
     tokenization: str
     filterable: bool
     searchable: bool
+    analyzer: Analyzer = field(default_factory=Analyzer)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -219,7 +217,7 @@ def _encode_postings(ids: np.ndarray, tf: np.ndarray, ln: np.ndarray) -> bytes:
 # schema
 
 
-def _prop_info(prop: dict) -> PropInfo:
+def _prop_info(prop: dict, inverted_config: dict) -> PropInfo:
     data_type = (prop.get("dataType") or ["text"])[0]
     base = data_type[:-2] if data_type.endswith("[]") else data_type
     kind = _KIND_BY_TYPE.get(base)
@@ -235,13 +233,14 @@ def _prop_info(prop: dict) -> PropInfo:
         tokenization=prop.get("tokenization") or WORD,
         filterable=prop.get("indexFilterable", True) is not False,
         searchable=kind == TEXT and prop.get("indexSearchable", True) is not False,
+        analyzer=analyzer_for(prop, inverted_config),
     )
 
 
 _PSEUDO = {
-    ID_PROP: PropInfo(ID_PROP, "text", TEXT, False, FIELD, True, False),
-    CREATION_PROP: PropInfo(CREATION_PROP, "int", NUMBER, False, FIELD, True, False),
-    UPDATE_PROP: PropInfo(UPDATE_PROP, "int", NUMBER, False, FIELD, True, False),
+    ID_PROP: PropInfo(ID_PROP, "text", TEXT, False, FIELD, True, False, Analyzer(FIELD)),
+    CREATION_PROP: PropInfo(CREATION_PROP, "int", NUMBER, False, FIELD, True, False, Analyzer(FIELD)),
+    UPDATE_PROP: PropInfo(UPDATE_PROP, "int", NUMBER, False, FIELD, True, False, Analyzer(FIELD)),
 }
 
 
@@ -276,11 +275,10 @@ class InvertedIndex:
     def set_schema(self, class_def: dict) -> None:
         """Take a new class definition (properties added later are indexed from then on)."""
         self.class_name = class_def.get("class", "")
-        self.props: dict[str, PropInfo] = {
-            p["name"]: _prop_info(p) for p in class_def.get("properties") or []
-        }
         config = class_def.get("invertedIndexConfig") or {}
-        self.stopwords = Stopwords(config.get("stopwords"))
+        self.props: dict[str, PropInfo] = {
+            p["name"]: _prop_info(p, config) for p in class_def.get("properties") or []
+        }
         self.index_null_state = bool(config.get("indexNullState"))
         self.index_property_length = bool(config.get("indexPropertyLength"))
         self.index_timestamps = bool(config.get("indexTimestamps"))
@@ -351,7 +349,7 @@ class InvertedIndex:
             texts = [str(t) for t in items]
             if not info.is_array:
                 length = len(texts[0])
-            counts = count_tokens(texts, info.tokenization)
+            counts = info.analyzer.counts(texts)
             total = sum(counts.values())
             for token, tf in counts.items():
                 raw = token.encode()
@@ -474,9 +472,7 @@ class InvertedIndex:
         text = str(value)
         if info.name == ID_PROP:
             text = _canonical_uuid(text)
-        tokens = tokenize(text, info.tokenization)
-        if info.tokenization == WORD:
-            tokens = self.stopwords.remove(tokens)
+        tokens = info.analyzer.query_tokens(text)
         if not tokens:
             raise FilterError(ONLY_STOPWORDS)
         return [t.encode() for t in dict.fromkeys(tokens)]
@@ -553,7 +549,7 @@ class InvertedIndex:
         `interrupt` is called before each stored value is tested; it raises to stop a scan that runs too long.
         """
         info, db, is_search = self._filter_source(prop, (TEXT,))
-        tokens = tokenize_with_wildcards(str(pattern), info.tokenization)
+        tokens = info.analyzer.pattern_tokens(str(pattern))
         if not tokens:
             raise FilterError(ONLY_STOPWORDS)
         prefix = _prefix(prop)
@@ -801,9 +797,7 @@ class InvertedIndex:
         return [(self.props[name], boost) for name, boost in boosts.items()]
 
     def _query_terms(self, info: PropInfo, query: str) -> dict[str, int]:
-        tokens = tokenize(query, info.tokenization)
-        if info.tokenization == WORD:
-            tokens = self.stopwords.remove(tokens)
+        tokens = info.analyzer.query_tokens(query)
         counts: dict[str, int] = {}
         for t in tokens:
             counts[t] = counts.get(t, 0) + 1

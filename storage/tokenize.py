@@ -124,6 +124,19 @@ class Stopwords:
         self.preset = preset
         self.words = frozenset(words)
 
+    @classmethod
+    def named(cls, name: str, user_presets: Mapping[str, Iterable[str]] | None = None) -> Stopwords | None:
+        """A preset by name as a property's textAnalyzer.stopwordPreset names it: the collection's own
+        invertedIndexConfig.stopwordPresets first (a user-defined "en" replaces the built-in), then the
+        built-in presets; None when neither has it."""
+        words = (user_presets or {}).get(name)
+        if words is None and name not in PRESETS:
+            return None
+        found = cls({"preset": name if words is None else NO_PRESET})
+        if words is not None:
+            found.preset, found.words = name, frozenset(words)
+        return found
+
     def is_stopword(self, token: str) -> bool:
         return token in self.words
 

@@ -414,15 +414,21 @@ def test_index_flags():
     )
 
 
-def test_text_analyzer_options_are_refused_but_an_empty_one_is_ignored():
-    make({"class": "A", "properties": [{"name": "p", "dataType": ["text"], "textAnalyzer": {}}]})
+def test_text_analyzers_are_kept_checked_and_an_empty_one_is_ignored():
+    assert "textAnalyzer" not in make(
+        {"class": "A", "properties": [{"name": "p", "dataType": ["text"], "textAnalyzer": {}}]}
+    )["properties"][0]
+    kept = make({"class": "A", "properties": [
+        {"name": "p", "dataType": ["text"], "textAnalyzer": {"asciiFold": True, "asciiFoldIgnore": ["é"]}}]})
+    assert kept["properties"][0]["textAnalyzer"] == {"asciiFold": True, "asciiFoldIgnore": ["é"]}
     refused(
-        {
-            "class": "A",
-            "properties": [{"name": "p", "dataType": ["text"], "textAnalyzer": {"asciiFold": True}}],
-        },
-        "textAnalyzer",
-        "not supported",
+        {"class": "A", "properties": [{"name": "p", "dataType": ["int"], "textAnalyzer": {"asciiFold": True}}]},
+        "only allowed for text and text[]",
+    )
+    refused(
+        {"class": "A", "properties": [
+            {"name": "p", "dataType": ["text"], "tokenization": "field", "textAnalyzer": {"stopwordPreset": "en"}}]},
+        'stopwordPreset is only supported with tokenization "word"',
     )
 
 

@@ -7,7 +7,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
-from vectordb.api import routes_backups, routes_batch, routes_meta, routes_objects, routes_schema, routes_tenants
+from vectordb.api import (
+    routes_backups,
+    routes_batch,
+    routes_meta,
+    routes_objects,
+    routes_schema,
+    routes_tenants,
+    routes_tokenize,
+)
 from vectordb.api.access_log import install_access_log_redaction
 from vectordb.api.consistency import consistency_level
 from vectordb.api.cors import Cors
@@ -45,7 +53,7 @@ def create_app(db: Database, *, close_on_shutdown: bool = False, listen_url: str
     # the tags group /docs as Weaviate's API reference does
     routers = {"meta": routes_meta.router, "schema": routes_schema.router, "tenants": routes_tenants.router,
                "objects": routes_objects.router, "batch": routes_batch.router, "graphql": graphql_router,
-               "backups": routes_backups.router}
+               "backups": routes_backups.router, "tokenize": routes_tokenize.router}
     for tag, router in routers.items():
         app.include_router(router, dependencies=secured, tags=[tag])
     app.state.path_methods = path_methods([routes_meta.open_router, *routers.values()])

@@ -116,7 +116,7 @@ CLASS = obj(
     invertedIndexConfig=obj(cleanupIntervalSeconds=INTEGER, bm25=obj(k1=NUMBER, b=NUMBER),
                             stopwords=obj(preset=STRING, additions=array(STRING), removals=array(STRING)),
                             indexTimestamps=BOOLEAN, indexNullState=BOOLEAN, indexPropertyLength=BOOLEAN,
-                            usingBlockMaxWAND=BOOLEAN),
+                            usingBlockMaxWAND=BOOLEAN, stopwordPresets=mapping(array(STRING))),
     multiTenancyConfig=obj(enabled=BOOLEAN, autoTenantCreation=BOOLEAN, autoTenantActivation=BOOLEAN),
     replicationConfig=obj(factor=INTEGER, asyncEnabled=BOOLEAN, deletionStrategy=STRING),
     shardingConfig=OBJECT,

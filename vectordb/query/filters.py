@@ -22,7 +22,6 @@ from typing import Any
 from pyroaring import BitMap
 
 from storage.inverted import CREATION_PROP, ID_PROP, RANGE_OPS, UPDATE_PROP, InvertedIndex, rfc3339_micros
-from storage.tokenize import Stopwords
 from vectordb.query import nested
 from vectordb.query.deadline import check_deadline
 
@@ -114,15 +113,14 @@ def parse(where: dict, class_def: dict) -> Node:
     if not isinstance(where, dict):
         raise ValueError(f"invalid where filter: expected an object, got {type(where).__name__}")
     props = {p["name"]: p for p in class_def.get("properties") or []}
-    stopwords = Stopwords((class_def.get("invertedIndexConfig") or {}).get("stopwords"))
-    return _Parser(class_def.get("class", ""), props, stopwords).clause(where)
+    return _Parser(class_def.get("class", ""), props, class_def.get("invertedIndexConfig") or {}).clause(where)
 
 
 class _Parser:
-    def __init__(self, class_name: str, props: dict[str, dict], stopwords: Stopwords) -> None:
+    def __init__(self, class_name: str, props: dict[str, dict], inverted_config: dict) -> None:
         self.class_name = class_name
         self.props = props
-        self.stopwords = stopwords
+        self.inverted_config = inverted_config
         self.depth = 0
 
     def clause(self, where: dict) -> Node:
@@ -181,7 +179,7 @@ class _Parser:
                     _expect(value_type, value, ("boolean",), op, scalar=True)
                 else:
                     value = self._checked_value(op, name, leaf_prop.get("dataType") or ["text"], value_type, value)
-                leaf = nested.make_leaf(segs, leaf_prop, op, value, self.stopwords)
+                leaf = nested.make_leaf(segs, leaf_prop, op, value, self.inverted_config)
                 return Node(op, "nested", name, leaf=leaf, scope=leaf.path)
         if name in _ID_PATHS:
             return self._id_leaf(op, value_type, value)

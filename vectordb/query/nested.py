@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from storage.analyzer import Analyzer, analyzer_for
 from storage.inverted import rfc3339_micros
-from storage.tokenize import Stopwords, tokenize, tokenize_with_wildcards
 from storage.wildcard import compile_like
 
 _SEGMENT = re.compile(r"^(?P<name>[^\[\]]+)(?:\[(?P<pin>\d+)\])?$")
@@ -60,8 +60,7 @@ class Leaf:
     base: str  # the leaf's data type without []
     op: str
     value: Any
-    tokenization: str
-    stopwords: Stopwords
+    analyzer: Analyzer
 
 
 def resolve(name: str, root: dict, op: str) -> tuple[list[Segment], dict]:
@@ -100,14 +99,15 @@ def resolve(name: str, root: dict, op: str) -> tuple[list[Segment], dict]:
     return segs, leaf
 
 
-def make_leaf(segs: list[Segment], leaf: dict, op: str, value: Any, stopwords: Stopwords) -> Leaf:
-    """The leaf of a resolved path with its checked filter value."""
+def make_leaf(segs: list[Segment], leaf: dict, op: str, value: Any, inverted_config: dict) -> Leaf:
+    """The leaf of a resolved path with its checked filter value, in a collection with this
+    invertedIndexConfig."""
     base = (leaf.get("dataType") or [""])[0].removesuffix("[]")
     if op != "IsNull":
         value = [_typed(base, v) for v in value] if isinstance(value, list) else _typed(base, value)
     return Leaf(
         path=segs[:-1], name=segs[-1][0], pin=segs[-1][1], base=base, op=op, value=value,
-        tokenization=leaf.get("tokenization") or "word", stopwords=stopwords,
+        analyzer=analyzer_for(leaf, inverted_config),
     )  # fmt: skip
 
 
@@ -172,21 +172,16 @@ def _matcher(leaf: Leaf) -> Callable[[Any, Any], bool]:
     """(stored value, filter value) -> bool for the leaf's operator, on one scalar."""
     op, base = leaf.op, leaf.base
     if base == "text":
-        tok = leaf.tokenization
+        analyzer = leaf.analyzer
         if op == "Like":
-            return lambda item, v: _like(tokenize(str(item), tok), tokenize_with_wildcards(v, tok))
+            return lambda item, v: _like(analyzer.tokens(str(item)), analyzer.pattern_tokens(v))
         if op in ("Equal", "NotEqual", "ContainsAny", "ContainsAll", "ContainsNone"):
-            return lambda item, v: _has_tokens(tokenize(str(item), tok), _query_tokens(leaf, v))
+            return lambda item, v: _has_tokens(analyzer.tokens(str(item)), analyzer.query_tokens(v))
     key = _key(base)
     if op in ("Equal", "NotEqual", "ContainsAny", "ContainsAll", "ContainsNone"):
         return lambda item, v: _safe(key, item) == v
     compare = _COMPARE[op]
     return lambda item, v: (k := _safe(key, item)) is not None and compare(k, v)
-
-
-def _query_tokens(leaf: Leaf, value: str) -> list[str]:
-    tokens = tokenize(value, leaf.tokenization)
-    return leaf.stopwords.remove(tokens) if leaf.tokenization == "word" else tokens
 
 
 def _has_tokens(tokens: list[str], wanted: list[str]) -> bool:

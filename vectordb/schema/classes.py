@@ -24,6 +24,7 @@ from vectordb.schema._common import (
 )
 from vectordb.schema.index_config import (
     TENANT_SHARDING,
+    check_stopword_presets,
     normalize_index_type,
     normalize_inverted,
     normalize_multi_tenancy,
@@ -302,6 +303,7 @@ def normalize_class(body: Any, *, modules: ModuleCatalog, settings: Settings) ->
             modules.validate_class_config(module, cfg, out)
         except ValueError as exc:
             raise module_error(where, module, exc) from exc
+    check_stopword_presets(out, where)
     if not settings.autoschema_enabled:
         _check_text_source(out)
     return out
@@ -351,6 +353,7 @@ def add_property(class_def: Mapping[str, Any], prop: Any, *, modules: ModuleCata
             )
     out = copy.deepcopy(dict(class_def))
     out["properties"] = [*out.get("properties", []), new]
+    check_stopword_presets(out, f"class '{out['class']}'")
     return out
 
 

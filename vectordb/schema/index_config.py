@@ -16,6 +16,7 @@ from vectordb.schema._common import (
     opt_number,
     opt_str,
 )
+from vectordb.schema.properties import stopword_preset_uses
 
 DISTANCES = ("cosine", "dot", "l2-squared", "manhattan", "hamming")
 INDEX_TYPES = ("hnsw", "flat")
@@ -242,6 +243,9 @@ def normalize_inverted(raw: Any, where: str) -> dict:
         "indexPropertyLength": opt_bool(cfg, "indexPropertyLength", False, w),
         "usingBlockMaxWAND": opt_bool(cfg, "usingBlockMaxWAND", False, w),
     }
+    presets = _stopword_presets(cfg.get("stopwordPresets"), w)
+    if presets:
+        out["stopwordPresets"] = presets
     if out["bm25"]["k1"] < 0:
         raise fail(f"{w}: BM25.k1 must be >= 0")
     if not 0 <= out["bm25"]["b"] <= 1:
@@ -250,6 +254,40 @@ def normalize_inverted(raw: Any, where: str) -> dict:
     if both:
         raise fail(f"{w}: found '{sorted(both)[0]}' in both stopwords.additions and stopwords.removals")
     return out
+
+
+def _stopword_presets(raw: Any, w: str) -> dict[str, list[str]]:
+    """invertedIndexConfig.stopwordPresets: named word lists a property's textAnalyzer.stopwordPreset picks."""
+    out: dict[str, list[str]] = {}
+    for name, words in as_dict(raw, f"{w}.stopwordPresets").items():
+        if not name.strip():
+            raise fail(f"{w}: stopwordPresets: preset name must not be empty or whitespace-only")
+        if not isinstance(words, list) or not all(isinstance(word, str) for word in words):
+            raise fail(f'{w}: stopwordPresets: preset "{name}" must be a list of words')
+        if not words:
+            raise fail(f'{w}: stopwordPresets: preset "{name}" must have at least one word')
+        if any(not word.strip() for word in words):
+            raise fail(f'{w}: stopwordPresets: preset "{name}" contains empty or whitespace-only word')
+        out[name] = list(words)
+    return out
+
+
+def check_stopword_presets(class_def: dict, where: str, *, updating: bool = False) -> None:
+    """Every textAnalyzer.stopwordPreset of the class names a built-in preset or one of its stopwordPresets;
+    `updating` words the refusal as Weaviate does for an update that drops a preset still in use."""
+    presets = (class_def.get("invertedIndexConfig") or {}).get("stopwordPresets") or {}
+    for path, preset in stopword_preset_uses(class_def.get("properties") or []):
+        if preset in STOPWORD_PRESETS or preset in presets:
+            continue
+        if updating:
+            raise fail(
+                f'{where}: invertedIndexConfig.stopwordPresets: cannot remove preset "{preset}" because it is '
+                f'still used by property "{path}"'
+            )
+        raise fail(
+            f"{where}: property '{path}': unknown stopword preset \"{preset}\"; must be a built-in preset "
+            "('en', 'none') or defined in invertedIndexConfig.stopwordPresets"
+        )
 
 
 def _stopword_preset(cfg: dict, w: str) -> str:

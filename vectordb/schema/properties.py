@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -156,15 +157,52 @@ def _index_flags(prop: Mapping[str, Any], dtype: str, where: str, nested: bool) 
     return filterable, searchable, range_filters
 
 
-def _reject_text_analyzer(prop: Mapping[str, Any], where: str) -> None:
-    analyzer = prop.get("textAnalyzer")
-    if analyzer is None:
-        return
-    analyzer = as_dict(analyzer, f"{where}: textAnalyzer")
-    if analyzer.get("asciiFold") or analyzer.get("asciiFoldIgnore") or analyzer.get("stopwordPreset"):
-        raise fail(
-            f"{where}: textAnalyzer (asciiFold, stopwordPreset) is not supported by this server; remove it"
-        )
+def text_analyzer(raw: Any, dtype: str, tokenization: str | None, indexed: bool, where: str) -> dict | None:
+    """textAnalyzer checked (asciiFold, asciiFoldIgnore, stopwordPreset); whether a named stopwordPreset
+    exists is checked against the class (check_stopword_presets)."""
+    if raw is None:
+        return None
+    cfg = as_dict(raw, f"{where}: textAnalyzer")
+    if dtype not in TEXT_TYPES:
+        raise fail(f"{where}: processing options are only allowed for text and text[] data types, got '{dtype}'")
+    if not indexed:
+        raise fail(f"{where}: processing options are only allowed for properties with an inverted index")
+    fold = cfg.get("asciiFold") or False
+    ignore = cfg.get("asciiFoldIgnore") or []
+    preset = cfg.get("stopwordPreset") or ""
+    if not isinstance(fold, bool):
+        raise fail(f"{where}: textAnalyzer.asciiFold must be true or false, got {go_type(fold)}")
+    if not isinstance(ignore, list) or not all(isinstance(c, str) for c in ignore):
+        raise fail(f"{where}: textAnalyzer.asciiFoldIgnore must be a list of characters")
+    if ignore and not fold:
+        raise fail(f"{where}: asciiFoldIgnore requires asciiFold to be enabled")
+    for char in ignore:
+        if len(unicodedata.normalize("NFC", char)) != 1:
+            raise fail(f"{where}: each asciiFoldIgnore entry must be a single character, got {char!r}")
+    if not isinstance(preset, str):
+        raise fail(f"{where}: textAnalyzer.stopwordPreset must be a string, got {go_type(preset)}")
+    if preset and tokenization != "word":
+        raise fail(f'{where}: stopwordPreset is only supported with tokenization "word", got "{tokenization}"')
+    if not (fold or preset):
+        return None  # an empty analyzer changes nothing and is not kept
+    out: dict[str, Any] = {"asciiFold": fold}
+    if ignore:
+        out["asciiFoldIgnore"] = list(ignore)
+    if preset:
+        out["stopwordPreset"] = preset
+    return out
+
+
+def stopword_preset_uses(props: list[dict], prefix: str = "") -> list[tuple[str, str]]:
+    """(property path, preset) for every (nested) property whose textAnalyzer names a stopwordPreset."""
+    out = []
+    for prop in props:
+        path = f"{prefix}{prop['name']}"
+        preset = (prop.get("textAnalyzer") or {}).get("stopwordPreset")
+        if preset:
+            out.append((path, preset))
+        out.extend(stopword_preset_uses(prop.get("nestedProperties") or [], f"{path}."))
+    return out
 
 
 def _description(prop: Mapping[str, Any], where: str) -> str | None:
@@ -186,9 +224,9 @@ def _indexed_property(
 ) -> dict[str, Any]:
     """The fields a top-level and a nested property share, checked and in their stored order:
     name, dataType, description, tokenization and the three index flags."""
-    _reject_text_analyzer(raw, where)
     tokenization = _tokenization(raw.get("tokenization"), dtype, deprecated_string, where, nested=nested)
     filterable, searchable, range_filters = _index_flags(raw, dtype, where, nested=nested)
+    analyzer = text_analyzer(raw.get("textAnalyzer"), dtype, tokenization, filterable or searchable, where)
     prop: dict[str, Any] = {"name": name, "dataType": types}
     description = _description(raw, where)
     if description is not None:
@@ -198,6 +236,8 @@ def _indexed_property(
     prop["indexFilterable"] = filterable
     prop["indexSearchable"] = searchable
     prop["indexRangeFilters"] = range_filters
+    if analyzer is not None:
+        prop["textAnalyzer"] = analyzer
     return prop
 
 

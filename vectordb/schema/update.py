@@ -24,6 +24,7 @@ from vectordb.schema._common import (
 )
 from vectordb.schema.classes import ModuleCatalog, _property_module_defaults, is_on
 from vectordb.schema.index_config import (
+    check_stopword_presets,
     normalize_index_type,
     normalize_inverted,
     normalize_multi_tenancy,
@@ -236,7 +237,10 @@ def _update_properties(old_def: Mapping[str, Any], new_raw: Any, where: str) -> 
 
 
 def _update_inverted(old_cfg: dict, new_raw: Any, where: str) -> dict:
-    merged = _merge(old_cfg, as_dict(new_raw, f"{where}: invertedIndexConfig"))
+    new = as_dict(new_raw, f"{where}: invertedIndexConfig")
+    merged = _merge(old_cfg, new)
+    if new.get("stopwordPresets") is not None:
+        merged["stopwordPresets"] = new["stopwordPresets"]  # the presets given replace the stored ones
     cfg = normalize_inverted(merged, where)
     for field, label in (
         ("indexTimestamps", "indexTimestamp"),
@@ -314,6 +318,7 @@ def update_class(old: Mapping[str, Any], new: Any, *, modules: ModuleCatalog | N
     out["invertedIndexConfig"] = _update_inverted(
         old["invertedIndexConfig"], new.get("invertedIndexConfig"), where
     )
+    check_stopword_presets(out, where, updating=True)
     out["multiTenancyConfig"] = normalize_multi_tenancy(
         _merge(
             old["multiTenancyConfig"], as_dict(new.get("multiTenancyConfig"), f"{where}: multiTenancyConfig")

@@ -111,6 +111,20 @@ class InvertedIndexConfig(Model):
     indexNullState: bool | None = None
     indexPropertyLength: bool | None = None
     usingBlockMaxWAND: bool | None = None
+    stopwordPresets: dict[str, list[str]] | None = None
+
+
+class TokenizeRequest(Model):
+    text: str
+    tokenization: str | None = Field(None, json_schema_extra=_enum(TOKENIZATIONS))
+    analyzerConfig: TextAnalyzerConfig | None = None
+    stopwords: StopwordConfig | None = None
+    stopwordPresets: dict[str, list[str]] | None = None
+
+
+class TokenizeResponse(Model):
+    indexed: list[str]
+    query: list[str]
 
 
 class ReplicationConfig(Model):
