@@ -149,24 +149,48 @@ def _json_value(value: struct_pb2.Value) -> Any:
 
 
 def _object_value(value: base_pb2.ObjectPropertiesValue) -> dict[str, Any]:
-    out: dict[str, Any] = _struct(value.non_ref_properties) if value.HasField("non_ref_properties") else {}
-    _typed_arrays(value, out)
-    for prop in value.object_properties:
-        out[prop.prop_name] = _object_value(prop.value)
-    for prop in value.object_array_properties:
-        out[prop.prop_name] = [_object_value(v) for v in prop.values]
-    for name in value.empty_list_props:
-        out[name] = []
+    out: dict[str, Any] = {}
+    _collect(value, out, ())
     return out
 
 
-def _typed_arrays(message: Any, out: dict[str, Any]) -> None:
-    for prop in message.number_array_properties:
-        out[prop.prop_name] = (np.frombuffer(prop.values_bytes, dtype="<f8").tolist() if prop.values_bytes
-                               else list(prop.values))
-    for field in ("int_array_properties", "text_array_properties", "boolean_array_properties"):
-        for prop in getattr(message, field):
-            out[prop.prop_name] = list(prop.values)
+_ARRAY_FIELDS = frozenset(("int_array_properties", "text_array_properties", "boolean_array_properties"))
+
+
+def _collect(message: Any, out: dict[str, Any], schema_props: Iterable[Mapping[str, Any]]) -> None:
+    """The fields a BatchObject.Properties (or an ObjectPropertiesValue) carries, into `out`. Only the fields
+    set are visited: an object usually has its Struct and nothing else."""
+    for field, value in message.ListFields():
+        name = field.name
+        if name == "non_ref_properties":
+            out.update(_struct(value))
+        elif name in _ARRAY_FIELDS:
+            for prop in value:
+                out[prop.prop_name] = list(prop.values)
+        elif name == "number_array_properties":
+            for prop in value:
+                out[prop.prop_name] = (np.frombuffer(prop.values_bytes, dtype="<f8").tolist() if prop.values_bytes
+                                       else list(prop.values))
+        elif name == "object_properties":
+            for prop in value:
+                out[prop.prop_name] = _object_value(prop.value)
+        elif name == "object_array_properties":
+            for prop in value:
+                out[prop.prop_name] = [_object_value(v) for v in prop.values]
+        elif name == "empty_list_props":
+            for prop_name in value:
+                out[prop_name] = []
+        elif name == "single_target_ref_props":
+            targets = {p["name"]: p.get("dataType") or [] for p in schema_props if is_reference(p)}
+            for ref in value:
+                classes = targets.get(ref.prop_name)
+                if classes is None:
+                    raise UserError(f"property '{ref.prop_name}' is not a reference property of this collection")
+                target = classes[0] if len(classes) == 1 else None
+                out[ref.prop_name] = [_beacon(target, u) for u in ref.uuids]
+        elif name == "multi_target_ref_props":
+            for ref in value:
+                out[ref.prop_name] = [_beacon(ref.target_collection, u) for u in ref.uuids]
 
 
 def _beacon(target: str | None, uuid: str) -> dict[str, str]:
@@ -176,21 +200,6 @@ def _beacon(target: str | None, uuid: str) -> dict[str, str]:
 def batch_properties(message: batch_pb2.BatchObject.Properties, schema_props: Iterable[Mapping[str, Any]]
                      ) -> dict[str, Any]:
     """A BatchObject's properties as the JSON-like dict of a REST object body."""
-    out: dict[str, Any] = _struct(message.non_ref_properties) if message.HasField("non_ref_properties") else {}
-    _typed_arrays(message, out)
-    for prop in message.object_properties:
-        out[prop.prop_name] = _object_value(prop.value)
-    for prop in message.object_array_properties:
-        out[prop.prop_name] = [_object_value(v) for v in prop.values]
-    for name in message.empty_list_props:
-        out[name] = []
-    targets = {p["name"]: p.get("dataType") or [] for p in schema_props if is_reference(p)}
-    for ref in message.single_target_ref_props:
-        classes = targets.get(ref.prop_name)
-        if classes is None:
-            raise UserError(f"property '{ref.prop_name}' is not a reference property of this collection")
-        target = classes[0] if len(classes) == 1 else None
-        out[ref.prop_name] = [_beacon(target, u) for u in ref.uuids]
-    for ref in message.multi_target_ref_props:
-        out[ref.prop_name] = [_beacon(ref.target_collection, u) for u in ref.uuids]
+    out: dict[str, Any] = {}
+    _collect(message, out, schema_props)
     return out
