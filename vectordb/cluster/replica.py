@@ -17,9 +17,11 @@ from typing import Any
 import numpy as np
 
 from modules.registry import Registry
+from vectordb.cluster.references import resolved_targets
 from vectordb.cluster.tombstones import Tombstones
 from vectordb.collection import Collection, Write
 from vectordb.config import Settings
+from vectordb.database import Database
 from vectordb.errors import UserError
 from vectordb.query.request import SearchRequest, SearchResult
 
@@ -38,16 +40,21 @@ def shard_dir(root: str, node: str, class_name: str, shard: str) -> Path:
     return Path(base) / node / class_name / shard
 
 
+class ReplicaDatabase(Database):
+    """The store of one replica: filters on references take the target uuids the coordinator resolved."""
+
+    def resolve_reference_filter(self, class_name: str, where: dict[str, Any]) -> set[str]:
+        return resolved_targets(class_name, where)
+
+
 class ShardReplica:
     def __init__(self, root: str, node: str, class_def: dict[str, Any], shard: str, max_results: int) -> None:
-        from vectordb.database import Database
-
         self.shard = shard
         self.node = node
         self.path = path = shard_dir(root, node, class_def["class"], shard)
         env = {"PERSISTENCE_DATA_PATH": str(path), "AUTOSCHEMA_ENABLED": "false",
                "QUERY_MAXIMUM_RESULTS": str(max_results), "QUERY_HYBRID_MAXIMUM_RESULTS": str(max_results)}
-        self.db = Database(Settings.from_env(env), registry=Registry.from_env(env))
+        self.db = ReplicaDatabase(Settings.from_env(env), registry=Registry.from_env(env))
         self.tombstones = Tombstones(path / "tombstones")
         name = class_def["class"]
         if name not in self.db.collections:
@@ -146,6 +153,25 @@ class ShardReplica:
 
         # a tenant's replica holds that tenant's objects only: its store is the collection itself
         return run_get(self.db, dataclasses.replace(req, tenant=None))
+
+    def search_many(self, reqs: list[SearchRequest]) -> list[list[SearchResult]]:
+        return [self.search(req) for req in reqs]
+
+    def target_distances(self, names: list[str], queries: list[list[float]], ids: list[str]
+                         ) -> dict[str, list[float]]:
+        """Of each id held: its exact distance on each named vector (inf without one), to combine targets."""
+        with self.coll.reading() as txn:
+            docids = {i: d for i in ids if (d := self.coll.store.docid_of(txn, i)) is not None}
+        if not docids:
+            return {}
+        held = np.array(list(docids.values()), dtype=np.uint64)
+        rows = []
+        for name, query in zip(names, queries, strict=True):
+            index = self.coll.indexes.get(name)
+            rows.append(np.full(len(held), np.inf) if index is None else
+                        index.distances(np.asarray(query, dtype=np.float32), held))
+        table = np.vstack(rows)
+        return {object_id: table[:, j].tolist() for j, object_id in enumerate(docids)}
 
     def bm25_corpus(self, query: str, properties: list[str] | None) -> dict[str, Any]:
         from vectordb.query.get import parse_boosts

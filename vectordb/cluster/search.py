@@ -65,13 +65,18 @@ def _by_uuid(r: SearchResult) -> bytes:
 
 
 def cluster_get(db: Database, coll: ShardedCollection, req: SearchRequest, search: str | None,
-                space: VectorSpace | None, query_vector: np.ndarray | None, limit: int) -> list[SearchResult]:
+                space: VectorSpace | None, query_vector: np.ndarray | None, limit: int,
+                several: tuple[list[VectorSpace], list[np.ndarray]] | None = None) -> list[SearchResult]:
     window = req.offset + limit
+    req = dataclasses.replace(req, where=coll.resolved(req.where))
 
     def fan_out(sub: SearchRequest) -> list[list[SearchResult]]:
         return list(coll.one_per_shard("search", sub).values())
 
-    if search in _VECTOR_SEARCHES:
+    if several is not None:
+        assert search is not None  # several targets come only from a vector search
+        hits = _several_targets(coll, req, search, *several, window)
+    elif search in _VECTOR_SEARCHES:
         assert space is not None and query_vector is not None  # resolved by run_get for every vector search
         params = getattr(req, search)
         sub = _shard_request(req, window, near_vector=_near_vector(params, space, query_vector, params))
@@ -102,6 +107,53 @@ def cluster_get(db: Database, coll: ShardedCollection, req: SearchRequest, searc
     if req.generate:
         additional.generate(db, coll, req, results)  # type: ignore[arg-type]
     return results
+
+
+def _several_targets(coll: ShardedCollection, req: SearchRequest, search: str, spaces: list[VectorSpace],
+                     queries: list[np.ndarray], window: int) -> list[SearchResult]:
+    """Several targetVectors as one node searches them: each target's nearest `window` over all shards, then
+    every candidate's exact distance on every target, combined here (so relativeScore normalises over the
+    same candidates as one node)."""
+    from vectordb.query import distance as dist
+    from vectordb.query.get import _OPERATORS
+    from vectordb.query.targets import combine, weights_for
+
+    params = getattr(req, search)
+    combination = params.get("targetCombination") or {}
+    weights = weights_for(spaces, combination)
+    try:
+        bound = dist.max_distance(params, _OPERATORS[search], spaces[0].index_config.get("distance", "cosine"))
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    if window == 0:
+        return []
+    subs = [_shard_request(req, window, near_vector=_near_vector(params, space, query, {}))
+            for space, query in zip(spaces, queries, strict=True)]
+    answers = list(coll.one_per_shard("search_many", subs).values())
+    candidates: dict[str, SearchResult] = {}
+    for t in range(len(subs)):
+        for hit in _merged((answer[t] for answer in answers), _by_distance, window):
+            candidates.setdefault(hit.id, hit)
+    if not candidates:
+        return []
+    ids = sorted(candidates, key=lambda i: uuidlib.UUID(i).bytes)
+    rows: dict[str, list[float]] = {}
+    for part in coll.one_per_shard("target_distances", [s.name for s in spaces], [q.tolist() for q in queries],
+                                   ids).values():
+        rows.update(part)
+    table = np.array([rows.get(i, [np.inf] * len(spaces)) for i in ids], dtype=np.float64).T
+    complete = np.flatnonzero(np.isfinite(table).all(axis=0))
+    ids, table = [ids[j] for j in complete], table[:, complete]
+    if not ids:
+        return []
+    combined = combine(table, combination.get("method") or "minimum", weights)
+    out = []
+    for position in np.argsort(combined, kind="stable")[:window]:
+        value = float(combined[position])
+        if not dist.within(value, bound):
+            break
+        out.append(dataclasses.replace(candidates[ids[position]], distance=value, certainty=None))
+    return out
 
 
 def _with_corpus(coll: ShardedCollection, bm25: dict[str, Any]) -> dict[str, Any]:
@@ -207,6 +259,7 @@ def cluster_aggregate_objects(coll: ShardedCollection, req: AggregateRequest, se
                               space: VectorSpace | None, query_vector: np.ndarray | None,
                               window: int, db: Database) -> list[dict[str, Any]]:
     """The properties of the objects an Aggregate computes over, gathered from every shard."""
+    req = dataclasses.replace(req, where=coll.resolved(req.where))
     if search is None:
         # In uuid order, the order one node sums them in without a filter (float sums depend on it).
         found = [item for items in coll.one_per_shard("properties", req.where).values() for item in items]

@@ -300,9 +300,15 @@ class ShardedCollection:
             self._dims[name] = known[0]
         return self._dims[name]
 
+    def resolved(self, where: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The filter with its reference paths resolved here, where the classes they point to are."""
+        from vectordb.cluster.references import resolve_references
+
+        return resolve_references(self.db, self.class_def, where)
+
     def uuids_matching(self, where: dict[str, Any]) -> set[str]:
         found: set[str] = set()
-        for ids in self.one_per_shard("uuids_matching", where).values():
+        for ids in self.one_per_shard("uuids_matching", self.resolved(where)).values():
             found |= ids
         return found
 

@@ -103,12 +103,9 @@ def _run_get(db: Database, coll: Collection, req: SearchRequest) -> list[SearchR
                 query_vector = query_vector_for(db, coll, space, search, params, req.headers)
     sharded = as_sharded(coll)
     if sharded is not None:
-        if several is not None:
-            raise UserError(f"{search}: searching several targetVectors at once is not supported on a sharded "
-                            "collection yet; name one")
         from vectordb.cluster.search import cluster_get
 
-        return cluster_get(db, sharded, req, search, space, query_vector, limit)
+        return cluster_get(db, sharded, req, search, space, query_vector, limit, several)
     window = req.offset + limit
     with coll.reading() as txn:
         allow = coll.filter_docids(txn, req.where)
