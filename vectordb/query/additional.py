@@ -55,9 +55,8 @@ def rerank(db: Database, coll: Collection, req: SearchRequest, results: list[Sea
     prop = spec.get("property")
     if not prop:
         raise UserError("rerank: 'property' is required")
-    query = spec.get("query") or _search_query(req)
-    if not query:
-        raise UserError("rerank: 'query' is required when the search itself has no query text")
+    # Without a query of its own or of the search, the reranker gets an empty one, as from Weaviate.
+    query = spec.get("query") or _search_query(req) or ""
     if not results:
         return results
     name, config = _class_module(db, coll, "reranker")

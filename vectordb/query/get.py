@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid as uuidlib
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice, takewhile
 from typing import TYPE_CHECKING, Any
@@ -109,7 +109,9 @@ def _run_get(db: Database, coll: Collection, req: SearchRequest) -> list[SearchR
     window = req.offset + limit
     with coll.reading() as txn:
         allow = coll.filter_docids(txn, req.where)
-        if several is not None:
+        if several is not None and req.hybrid is not None:
+            hits = hybrid_hits(db, coll, txn, None, None, req.hybrid, window, allow, several)
+        elif several is not None:
             assert search is not None  # several targets come only from a vector search
             found = multi_target_hits(coll, txn, *several, getattr(req, search), _OPERATORS[search], window, allow)
             hits = [Hit(obj, distance=distance) for obj, distance in found]
@@ -142,15 +144,15 @@ def _run_get(db: Database, coll: Collection, req: SearchRequest) -> list[SearchR
 def _several_targets(
     db: Database, coll: Collection, req: SearchRequest, search: str, params: Mapping[str, Any], targets: list[str]
 ) -> tuple[list[VectorSpace], list[np.ndarray]]:
-    """The spaces of several targetVectors and each one's query vector."""
-    if search == "hybrid":
-        raise UserError("hybrid: searching several targetVectors at once is not supported; name one")
+    """The spaces of several targetVectors and each one's query vector (none for a keyword-only hybrid)."""
     spaces = []
     for name in targets:
         try:
             spaces.append(resolve_target(coll.spaces, [name]))
         except ValueError as exc:
             raise UserError(f"{search}: {exc}") from exc
+    if search == "hybrid" and hybrid_alpha(params) == 0:
+        return spaces, []
     return spaces, [query_vector_for(db, coll, space, search, params, req.headers) for space in spaces]
 
 
@@ -247,12 +249,15 @@ def hybrid_hits(
     db: Database,
     coll: Collection,
     txn: lmdb.Transaction,
-    space: VectorSpace,
+    space: VectorSpace | None,
     query_vector: np.ndarray | None,
     params: Mapping[str, Any],
     window: int,
     allow: BitMap | None,
+    several: tuple[list[VectorSpace], list[np.ndarray]] | None = None,
 ) -> list[Hit]:
+    """Hybrid hits on one vector space (`space`, `query_vector`) or on several targets at once (`several`: their
+    spaces and query vectors, combined as params' targetCombination says)."""
     alpha = hybrid_alpha(params)
     side = max(window, db.settings.query_hybrid_maximum_results)
     dense = sparse = None
@@ -260,12 +265,19 @@ def hybrid_hits(
     cutoff = params.get("maxVectorDistance")
     within_cutoff: set[str] | None = None
     if alpha > 0:
-        assert query_vector is not None  # callers resolve one whenever hybrid_alpha(params) > 0
         vector_params = {"distance": cutoff} if cutoff is not None else {}
+        nearest: Sequence[tuple[dict[str, Any], float | None]]
+        if several is not None:
+            vector_params["targetCombination"] = params.get("targetCombination")
+            nearest = multi_target_hits(coll, txn, *several, vector_params, "nearVector", side, allow)
+        else:
+            assert space is not None and query_vector is not None  # resolved whenever hybrid_alpha(params) > 0
+            nearest = [(h.obj, h.distance) for h in
+                       vector_hits(coll, txn, space, query_vector, vector_params, "near_vector", side, allow)]
         dense = []
-        for h in vector_hits(coll, txn, space, query_vector, vector_params, "near_vector", side, allow):
-            objects[h.obj["id"]] = h.obj
-            dense.append((h.obj["id"], h.distance))
+        for obj, distance in nearest:
+            objects[obj["id"]] = obj
+            dense.append((obj["id"], distance))
         if cutoff is not None:
             # As Weaviate: with a vector cutoff, keyword hits beyond it are dropped too.
             within_cutoff = {key for key, _ in dense}

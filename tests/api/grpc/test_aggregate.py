@@ -40,6 +40,11 @@ def test_over_all_metrics(rows):
     assert out.properties["ok"].total_true == 3 and out.properties["ok"].percentage_true == pytest.approx(0.6)
 
 
+def test_text_top_occurrences_come_back_whatever_flags_are_set(rows):
+    out = rows.aggregate.over_all(return_metrics=Metrics("cat").text(top_occurrences_value=True))
+    assert [t.value for t in out.properties["cat"].top_occurrences] == ["a", "b", "c"]
+
+
 def test_filtered_and_grouped(rows):
     filtered = rows.aggregate.over_all(filters=Filter.by_property("n").greater_than(2), total_count=True,
                                        return_metrics=Metrics("n").integer(sum_=True))

@@ -57,3 +57,15 @@ def test_no_target_on_several_vectors_is_an_error(two):
         two.query.near_vector([1.0, 0.0], limit=1)
     with pytest.raises(WeaviateQueryError, match="no vector named 'c'"):
         two.query.near_vector([1.0, 0.0], target_vector="c", limit=1)
+
+
+def test_hybrid_on_several_targets(two):
+    query = {"a": [1.0, 0.0], "b": [0.0, 0.0, 1.0]}
+    summed = TargetVectors.sum(["a", "b"])
+    found = two.query.hybrid("x", vector=query, target_vector=summed, alpha=1, limit=1)
+    assert names(found) == ["x"]
+    # the vector cutoff is on the combined distance, and keyword hits beyond it go too
+    near = two.query.hybrid("y", vector=query, target_vector=summed, max_vector_distance=0.3)
+    assert names(near) == ["x"]
+    keyword = two.query.hybrid("y", target_vector=summed, alpha=0)
+    assert names(keyword) == ["y"]

@@ -241,6 +241,9 @@ def test_rerank(pets):
     scores = [o.metadata.rerank_score for o in out.objects]
     # reranker-dummy scores by length
     assert scores == sorted(scores, reverse=True) and scores[0] == len("red fast fish")
+    # no query of its own nor of the search: the reranker still runs (with an empty query)
+    plain = coll.query.near_object(out.objects[0].uuid, limit=6, rerank=Rerank(prop="title"))
+    assert [o.metadata.rerank_score for o in plain.objects][0] == len("red fast fish")
 
 
 def test_bad_filter_gives_the_servers_message(pets):

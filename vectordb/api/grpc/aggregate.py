@@ -46,6 +46,9 @@ def _fields(request: aggregate_pb2.AggregateRequest) -> tuple[dict[str, list[str
             raise UserError(f"aggregate: property '{agg.property}' names no aggregation")
         flags = getattr(agg, kind)
         fields[agg.property] = [metric for flag, metric in _METRICS[kind].items() if getattr(flags, flag)]
+        if kind == "text" and "topOccurrences" not in fields[agg.property]:
+            # Weaviate counts a text property's top occurrences whatever flags are set, and sends them back.
+            fields[agg.property].append("topOccurrences")
         kinds[agg.property] = kind
         if kind == "text" and flags.HasField("top_occurences_limit"):
             top[agg.property] = flags.top_occurences_limit
