@@ -488,7 +488,9 @@ def query_vector(query: npt.ArrayLike, dim: int | None, name: str) -> FloatArray
     if len(q) != dim:
         raise ValueError(f"query vector length {len(q)} does not match the index's vector length "
                          f"{dim} for vector {name or 'default'!r}")
-    if not np.isfinite(q).all():
+    # A NaN or an infinity makes q·q non-finite; one dot product costs a fraction of an element-wise check,
+    # which runs only when the dot product is not finite (then also for large finite values that overflow it).
+    if not math.isfinite(q.dot(q)) and not np.isfinite(q).all():
         raise ValueError("the query vector must not contain NaN or infinity")
     return q
 
@@ -654,13 +656,17 @@ class VectorIndex:
     def search(self, query: npt.ArrayLike, k: int, allow: BitMap | None = None,
                ef: int | None = None) -> tuple[IdArray, FloatArray]:
         """The k nearest live vectors (restricted to ``allow`` when given), ascending by Weaviate distance."""
-        allow = search_args(k, allow)
-        with self._lock.shared():
+        if k < 0 or allow is not None:
+            allow = search_args(k, allow)
+        # acquire / release rather than `with self._lock.shared()`: two Python frames less on every search
+        lock = self._lock
+        lock.acquire_shared()
+        try:
             self._check_open()
             settings = self._settings
             if self._store is None or k == 0 or not self._live:
                 return _empty()
-            q = self._query(query)
+            q = query_vector(query, self._dim, self.name)
             candidates = None if allow is None else allow & self._live
             if candidates is not None and not candidates:
                 return _empty()
@@ -670,6 +676,8 @@ class VectorIndex:
             if candidates is None or len(candidates) == len(self._live):
                 return self._graph_search(self._store, settings, q, k, ef)
             return self._filtered_search(self._store, settings, q, k, ef, candidates)
+        finally:
+            lock.release_shared()
 
     def _filtered_search(self, store: _GraphStore, settings: IndexSettings, q: FloatArray, k: int,
                          ef: int | None, candidates: BitMap) -> tuple[IdArray, FloatArray]:

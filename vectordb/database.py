@@ -7,8 +7,8 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -25,6 +25,7 @@ from vectordb.config import Settings
 from vectordb.errors import InsufficientStorage, NotFound, UserError
 from vectordb.ingest import ClassDraft, Ingest, parse_id
 from vectordb.loop import LoopThread
+from vectordb.query.get import run_get
 from vectordb.references import reference_targets
 from vectordb.render import object_json
 from vectordb.tenancy import check_tenant, refuse_unnamed, tenant_store, without_tenant
@@ -213,18 +214,16 @@ class Database:
     def schema(self) -> list[dict[str, Any]]:
         return [c.class_def for c in self.collections.values()] + [c.class_def for c in self.tenanted.values()]
 
-    @contextmanager
-    def shard(self, class_name: str, tenant: Any, *, create: bool = False) -> Iterator[Collection]:
-        """The store a request names: a single-tenant collection, or a tenant's store (leased for the block).
-        create: the request inserts objects (autoTenantCreation applies)."""
+    def shard(self, class_name: str, tenant: Any, *, create: bool = False) -> AbstractContextManager[Collection]:
+        """The store a request names, for a with block: a single-tenant collection, or a tenant's store (leased
+        for the block). create: the request inserts objects (autoTenantCreation applies). A plain context
+        manager for the single-tenant case: every search enters one."""
         mt = self.tenanted.get(capitalize_class(class_name))
         if mt is None:
             coll = self.collection(class_name)
             check_tenant(coll.name, tenant)
-            yield coll
-            return
-        with tenant_store(mt, tenant, create=create) as store:
-            yield store
+            return nullcontext(coll)
+        return tenant_store(mt, tenant, create=create)
 
     def tenanted_class(self, name: str) -> TenantedCollection:
         """A class's tenant list; Weaviate's 422 for a class without multi-tenancy."""
@@ -633,8 +632,6 @@ class Database:
 
     # queries ---------------------------------------------------------------------------------------
     def search(self, request: Any) -> list[Any]:
-        from vectordb.query.get import run_get
-
         return run_get(self, request)
 
     def aggregate(self, request: Any) -> list[dict[str, Any]]:

@@ -132,8 +132,7 @@ def _run_get(db: Database, coll: Collection, req: SearchRequest) -> list[SearchR
             results = _grouped(coll, txn, req, hits, space)
         else:
             check_deadline()
-            cosine = _is_cosine(space)
-            results = [_result(coll, txn, h, req, cosine) for h in hits[req.offset : req.offset + limit]]
+            results = _results(coll, txn, hits[req.offset : req.offset + limit], req, _is_cosine(space))
     if req.rerank:
         results = additional.rerank(db, coll, req, results)
     if req.generate:
@@ -210,7 +209,8 @@ def vector_hits(
     found = distances.tolist()
     if bound is not None:
         found = list(takewhile(lambda d: dist.within(d, bound), found))
-    objects = coll.store.get_many_by_docid(txn, ids[: len(found)].tolist())
+        ids = ids[: len(found)]
+    objects = coll.store.get_many_by_docid(txn, ids.tolist())
     return [Hit(obj, d) for obj, d in zip(objects, found, strict=True) if obj is not None]
 
 
@@ -331,31 +331,42 @@ def _is_cosine(space: VectorSpace | None) -> bool:
     return space is not None and _metric(space) == dist.COSINE
 
 
-def _result(coll: Collection, txn: lmdb.Transaction, hit: Hit, req: SearchRequest, cosine: bool) -> SearchResult:
-    obj = hit.obj
-    distance = hit.distance
-    result = SearchResult(
-        obj["id"],
-        coll.name,
-        obj["properties"],
-        obj["creationTimeUnix"],
-        obj["lastUpdateTimeUnix"],
-        distance=distance,
-        certainty=None if distance is None or not cosine else dist.distance_to_certainty(distance),
-        score=hit.score,
-        explain_score=hit.explain,
-    )
-    if req.include_vector:
-        vectors = coll.store.vectors(txn, obj["docId"])
-        named = {}
-        for name, vector in vectors.items():
-            label = coll.spaces[name].label if name in coll.spaces else name
-            if _wants_vector(req, name, label):
-                named[label] = vector.tolist()
-        if "" in vectors and _wants_vector(req, "", "default"):
-            result.vector = vectors[""].tolist()
-        result.vectors = named or None
-    return result
+def _results(
+    coll: Collection, txn: lmdb.Transaction, hits: list[Hit], req: SearchRequest, cosine: bool
+) -> list[SearchResult]:
+    """The hits as results, in one loop with what it looks up bound once: every search runs it per hit."""
+    name, certainty, with_vectors = coll.name, dist.distance_to_certainty, bool(req.include_vector)
+    results = []
+    for hit in hits:
+        obj, distance = hit.obj, hit.distance
+        result = SearchResult(
+            obj["id"],
+            name,
+            obj["properties"],
+            obj["creationTimeUnix"],
+            obj["lastUpdateTimeUnix"],
+            distance=distance,
+            certainty=None if distance is None or not cosine else certainty(distance),
+            score=hit.score,
+            explain_score=hit.explain,
+        )
+        if with_vectors:
+            _add_vectors(coll, txn, obj, req, result)
+        results.append(result)
+    return results
+
+
+def _add_vectors(coll: Collection, txn: lmdb.Transaction, obj: dict[str, Any], req: SearchRequest,
+                 result: SearchResult) -> None:
+    vectors = coll.store.vectors(txn, obj["docId"])
+    named = {}
+    for name, vector in vectors.items():
+        label = coll.spaces[name].label if name in coll.spaces else name
+        if _wants_vector(req, name, label):
+            named[label] = vector.tolist()
+    if "" in vectors and _wants_vector(req, "", "default"):
+        result.vector = vectors[""].tolist()
+    result.vectors = named or None
 
 
 def _grouped(
@@ -377,7 +388,7 @@ def _grouped(
     results = []
     cosine = _is_cosine(space)
     for group in groups:
-        members = [_result(coll, txn, h, req, cosine) for h in group.pop("hits")]
+        members = _results(coll, txn, group.pop("hits"), req, cosine)
         # The group's leading result carries the group; the hits inside are plain results.
         results.append(dataclasses.replace(members[0], group={**group, "hits": members}))
     return results
