@@ -24,6 +24,7 @@ import ormsgpack
 
 from storage.disk import full_disk, preallocate
 from storage.errors import StorageError
+from storage.residency import file_map, release
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ class KV:
         self._paused = False  # set while the map is resized or the environment closed
         self._writing = False  # set while a write transaction runs
         self._closed = False
+        self._map_span: tuple[int, int] | None = None  # the data file's map, found at the first release_pages
 
     def db(self, name: str) -> Any:
         """The handle of a named database, created on first use.
@@ -205,6 +207,7 @@ class KV:
             new_size = self.env.info()["map_size"] * 2
             log.info("growing LMDB map of %s to %d MiB", self.path, new_size >> 20)
             self.env.set_mapsize(new_size)
+            self._map_span = None  # LMDB maps the file anew
 
     @contextmanager
     def _paused_readers(self) -> Iterator[None]:
@@ -235,6 +238,14 @@ class KV:
             if full_disk_error is not None:
                 raise full_disk_error from exc
             raise
+
+    def release_pages(self) -> None:
+        """Take the data file's pages out of this process's map (storage/residency.py). Only inside a read:
+        the map cannot be resized meanwhile."""
+        if self._map_span is None:
+            self._map_span = file_map(self.path / "data.mdb") or (0, 0)
+        if self._map_span[1] > self._map_span[0]:
+            release(self._map_span)
 
     def map_size(self) -> int:
         return self.env.info()["map_size"]

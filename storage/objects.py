@@ -27,6 +27,9 @@ _NEXT_SEQ = b"next_seq"
 # opens an environment for a fixed number of them (kv.MAX_DBS), so a collection holds at most this many vectors.
 MAX_VECTORS = 500
 
+# Vectors read between two releases of the map's pages: each may map 64 KiB of file, so at most 4 MiB.
+_RELEASE_ROWS = 64
+
 UPSERT = "u"
 DELETE = "d"
 
@@ -181,12 +184,19 @@ class ObjectStore:
         return found
 
     def vector_matrix(self, txn: lmdb.Transaction, name: str, docids: Iterable[int], dim: int) -> np.ndarray:
-        """The vectors of these doc ids as rows; a row of NaN where there is none of length ``dim``."""
+        """The vectors of these doc ids as rows; a row of NaN where there is none of length ``dim``.
+
+        Scattered vectors map the file around each of them into the process: their pages are released after
+        every _RELEASE_ROWS rows (storage/residency.py), so a scan of the whole store maps a few MiB at most."""
         ids = np.asarray(docids if isinstance(docids, np.ndarray) else list(docids), dtype=np.uint64)
-        # One getmulti call for the whole block (it skips absent keys), the keys made by numpy: an exact scan
-        # over an allow-list reads thousands of vectors, three times faster so than one txn.get each.
+        # getmulti calls for whole blocks (they skip absent keys), the keys made by numpy: an exact scan over
+        # an allow-list reads thousands of vectors, three times faster so than one txn.get each.
         keys = ids.astype(">u8").view("V8").tolist()
-        found = txn.cursor(db=self.vector_dbs[name]).getmulti(keys)
+        cursor = txn.cursor(db=self.vector_dbs[name])
+        found = []
+        for start in range(0, len(keys), _RELEASE_ROWS):
+            found += cursor.getmulti(keys[start:start + _RELEASE_ROWS])
+            self.kv.release_pages()
         width = 4 * dim
         values = [raw for _key, raw in found]
         if len(values) == len(keys) and set(map(len, values)) <= {width}:

@@ -189,6 +189,7 @@ class Collection:
         # Older versions could store vectors of several lengths; the most common one is the collection's.
         lengths = Counter(len(vector) for _docid, vector in self.store.iterate_vectors(txn, name))
         dim = lengths.most_common(1)[0][0] if lengths else None
+        self.kv.release_pages()  # each pass over the vectors maps the whole file: unmapped block by block
         total = unfit = 0
         ids: list[int] = []
         vecs: list[np.ndarray] = []
@@ -199,6 +200,7 @@ class Collection:
             ids.append(docid)
             vecs.append(vector)
             if len(ids) >= 10_000:
+                self.kv.release_pages()
                 index.upsert(np.array(ids, dtype=np.uint64), np.stack(vecs))
                 total += len(ids)
                 ids, vecs = [], []
