@@ -1,7 +1,7 @@
 """Searching several named vectors at once (targetVectors with more than one name), as Weaviate does.
 
 Each target contributes its nearest `window` candidates; every candidate then gets its exact distance on every
-target (an object without one of the vectors drops out), and the distances are combined:
+target (an object without one of the vectors drops out, but for `minimum`), and the distances are combined:
 - `sum`, `average`, `minimum` (the default) of the distances;
 - `manualWeights`: the weighted sum, one weight per target;
 - `relativeScore`: each target's distances min-max normalised over the candidates, then the weighted sum.
@@ -90,7 +90,9 @@ def multi_target_hits(
         return []
     ids = np.array(sorted(candidates), dtype=np.uint64)
     table = np.vstack([index.distances(query, ids) for index, query in zip(indexes, queries, strict=True)])
-    complete = np.isfinite(table).all(axis=0)
+    # An object lacking one of the vectors drops out, except under `minimum`, which takes the nearest it has.
+    present = np.isfinite(table)
+    complete = present.any(axis=0) if method == "minimum" else present.all(axis=0)
     ids, table = ids[complete], table[:, complete].astype(np.float64)
     if not len(ids):
         return []

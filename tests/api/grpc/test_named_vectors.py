@@ -69,3 +69,14 @@ def test_hybrid_on_several_targets(two):
     assert names(near) == ["x"]
     keyword = two.query.hybrid("y", target_vector=summed, alpha=0)
     assert names(keyword) == ["y"]
+
+
+def test_an_object_lacking_a_target_counts_only_under_minimum(client):
+    coll = client.collections.create(
+        "Partial", vector_config=[Configure.Vectors.self_provided(name="a"), Configure.Vectors.self_provided(name="b")],
+    )
+    coll.data.insert({}, vector={"a": [1.0, 0.0], "b": [1.0, 0.0]})
+    coll.data.insert({}, vector={"a": [0.0, 1.0]})
+    query = {"a": [1.0, 0.0], "b": [1.0, 0.0]}
+    assert len(coll.query.near_vector(query, target_vector=TargetVectors.minimum(["a", "b"])).objects) == 2
+    assert len(coll.query.near_vector(query, target_vector=TargetVectors.sum(["a", "b"])).objects) == 1

@@ -57,22 +57,47 @@ def where_to_rest(where: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _targets(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A near* or hybrid input with its `targets` ({targetVectors, combinationMethod, weights}) as the
+    targetVectors and targetCombination the query layer takes."""
+    out = plain(params)
+    targets = out.pop("targets", None)
+    if targets is not None:
+        out["targetVectors"] = targets["targetVectors"]
+        weights = []
+        for name, weight in (targets.get("weights") or {}).items():
+            for one in weight if isinstance(weight, list) else [weight]:
+                weights.append({"target": name, "weight": float(one)})
+        out["targetCombination"] = {"method": targets.get("combinationMethod") or "minimum", "weights": weights}
+    return out
+
+
 def _hybrid(params: Mapping[str, Any]) -> dict[str, Any]:
-    hybrid = plain(params)
-    near_vector = (hybrid.get("searches") or {}).get("nearVector")
+    hybrid = _targets(params)
+    searches = hybrid.get("searches") or {}
+    for key in ("nearVector", "nearText"):
+        if searches.get(key) is not None:
+            searches[key] = _targets(searches[key])
+    near_vector = searches.get("nearVector")
     if near_vector:
         if hybrid.get("vector") is None and near_vector.get("vector") is not None:
             hybrid["vector"] = near_vector["vector"]
         if hybrid.get("maxVectorDistance") is None and near_vector.get("distance") is not None:
             hybrid["maxVectorDistance"] = near_vector["distance"]
-        if hybrid.get("targetVectors") is None and near_vector.get("targetVectors") is not None:
-            hybrid["targetVectors"] = near_vector["targetVectors"]
+        for key in ("targetVectors", "targetCombination"):
+            if hybrid.get(key) is None and near_vector.get(key) is not None:
+                hybrid[key] = near_vector[key]
     return hybrid
 
 
 def _optional(args: Mapping[str, Any], name: str) -> Any:
     value = args.get(name)
     return None if value is None else plain(value)
+
+
+def _search(args: Mapping[str, Any], name: str) -> dict[str, Any] | None:
+    value = args.get(name)
+    return None if value is None else _targets(value)
 
 
 def search_request(
@@ -92,9 +117,9 @@ def search_request(
         autocut=args.get("autocut"),
         where=where_to_rest(args["where"]) if args.get("where") is not None else None,
         sort=[plain(clause) for clause in args.get("sort") or []],
-        near_vector=_optional(args, "nearVector"),
-        near_object=_optional(args, "nearObject"),
-        near_text=_optional(args, "nearText"),
+        near_vector=_search(args, "nearVector"),
+        near_object=_search(args, "nearObject"),
+        near_text=_search(args, "nearText"),
         bm25=_optional(args, "bm25"),
         hybrid=_hybrid(args["hybrid"]) if args.get("hybrid") is not None else None,
         group_by=_optional(args, "groupBy"),
@@ -123,9 +148,9 @@ def aggregate_request(
         group_by=list(group_by) if group_by is not None else None,
         limit=args.get("limit"),
         object_limit=args.get("objectLimit"),
-        near_vector=_optional(args, "nearVector"),
-        near_object=_optional(args, "nearObject"),
-        near_text=_optional(args, "nearText"),
+        near_vector=_search(args, "nearVector"),
+        near_object=_search(args, "nearObject"),
+        near_text=_search(args, "nearText"),
         hybrid=_hybrid(args["hybrid"]) if args.get("hybrid") is not None else None,
         tenant=args.get("tenant"),
         top_occurrences_limit=dict(wants.top_occurrences_limit),

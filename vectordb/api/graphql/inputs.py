@@ -83,13 +83,32 @@ SORT_INPUT = GraphQLInputObjectType(
     {"path": GraphQLInputField(GraphQLNonNull(STRING_LIST)), "order": GraphQLInputField(SORT_ORDER)},
 )
 
+TARGET_COMBINATION = _enum("TargetVectorJoinMethodEnum", ["sum", "average", "minimum", "manualWeights",
+                                                           "relativeScore"], "how several target vectors combine")
+TARGETS_INPUT = GraphQLInputObjectType(
+    "TargetsInpObj",
+    {
+        "targetVectors": GraphQLInputField(GraphQLNonNull(STRING_LIST)),
+        "combinationMethod": GraphQLInputField(TARGET_COMBINATION),
+        "weights": GraphQLInputField(scalars.TARGET_WEIGHTS),
+    },
+    description="several target vectors and how their distances combine",
+)
+
+
+def _target_fields() -> dict[str, GraphQLInputField]:
+    """Every near* and hybrid input names its targets either way."""
+    return {"targetVectors": GraphQLInputField(STRING_LIST), "targets": GraphQLInputField(TARGETS_INPUT)}
+
+
 NEAR_VECTOR_INPUT = GraphQLInputObjectType(
     "NearVectorInpObj",
     {
         "vector": GraphQLInputField(FLOAT_LIST),
+        "vectorPerTarget": GraphQLInputField(scalars.VECTOR_PER_TARGET),
         "certainty": GraphQLInputField(GraphQLFloat),
         "distance": GraphQLInputField(GraphQLFloat),
-        "targetVectors": GraphQLInputField(STRING_LIST),
+        **_target_fields(),
     },
 )
 
@@ -100,7 +119,7 @@ NEAR_OBJECT_INPUT = GraphQLInputObjectType(
         "beacon": GraphQLInputField(GraphQLString),
         "certainty": GraphQLInputField(GraphQLFloat),
         "distance": GraphQLInputField(GraphQLFloat),
-        "targetVectors": GraphQLInputField(STRING_LIST),
+        **_target_fields(),
     },
 )
 
@@ -127,7 +146,7 @@ NEAR_TEXT_INPUT = GraphQLInputObjectType(
         "concepts": GraphQLInputField(GraphQLNonNull(STRING_LIST)),
         "certainty": GraphQLInputField(GraphQLFloat),
         "distance": GraphQLInputField(GraphQLFloat),
-        "targetVectors": GraphQLInputField(STRING_LIST),
+        **_target_fields(),
         "autocorrect": GraphQLInputField(GraphQLBoolean),
         "moveTo": GraphQLInputField(_move_input("NearTextMoveToInpObj")),
         "moveAwayFrom": GraphQLInputField(_move_input("NearTextMoveAwayFromInpObj")),
@@ -165,7 +184,7 @@ HYBRID_INPUT = GraphQLInputObjectType(
         "properties": GraphQLInputField(STRING_LIST),
         "fusionType": GraphQLInputField(FUSION_TYPE),
         "maxVectorDistance": GraphQLInputField(GraphQLFloat),
-        "targetVectors": GraphQLInputField(STRING_LIST),
+        **_target_fields(),
         "bm25SearchOperator": GraphQLInputField(SEARCH_OPERATOR_INPUT),
         "searches": GraphQLInputField(HYBRID_SEARCHES_INPUT),
     },

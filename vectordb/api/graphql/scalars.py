@@ -22,6 +22,7 @@ from graphql import (
     StringValueNode,
     ValueNode,
     VariableNode,
+    value_from_ast_untyped,
 )
 
 
@@ -200,3 +201,22 @@ SEARCH_OPERATOR = GraphQLScalarType(
     parse_value=_search_operator,
     parse_literal=_parse_search_operator_literal,
 )
+
+
+def _object_scalar(name: str, description: str) -> GraphQLScalarType:
+    """An object literal whose keys are names the schema does not know in advance (target vector names)."""
+
+    def parse_value(value: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise GraphQLError(f"{name} must be an object, got {value!r}")
+        return value
+
+    def parse_literal(node: ValueNode, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        return parse_value(value_from_ast_untyped(node, variables))
+
+    return GraphQLScalarType(name, description=description, serialize=lambda value: value,
+                             parse_value=parse_value, parse_literal=parse_literal)
+
+
+VECTOR_PER_TARGET = _object_scalar("VectorPerTarget", "target vector name -> the query vector for it")
+TARGET_WEIGHTS = _object_scalar("TargetWeights", "target vector name -> its weight (or a list of weights)")
