@@ -245,6 +245,20 @@ def test_sort_single_object_is_coerced_to_a_list(gql, db):
     assert db.searches[0].sort == [{"path": ["title"]}]
 
 
+def test_vector_literals_in_every_number_form(gql, db):
+    # white space or commas between numbers, exponents, a leading zero (the slow path's), vectors in two places
+    ok(gql, "{Get{Article(nearVector: {vector: [1 2,3e1 , -0.5,]}){title}} "
+            "Get2: Get{Article(nearVector: {vector: [01, 2.50]}){title}}}")
+    assert [r.near_vector for r in db.searches] == [{"vector": [1.0, 2.0, 30.0, -0.5]}, {"vector": [1.0, 2.5]}]
+
+
+def test_the_internal_vector_scalar_cannot_be_used_by_a_query(gql, db):
+    answer = run(gql, "query($v: LiteralVector!) {Get{Article(nearVector: {vector: $v}){title}}}",
+                 variables={"v": [1.0, 2.0]})
+    assert "LiteralVector" in answer["errors"][0]["message"]
+    assert db.searches == []
+
+
 def test_v3_near_vector_near_object(gql, db):
     ok(gql, "{Get{Article(nearVector: {vector: [0.1, 0.2, 3] certainty: 0.7} limit: 2 ){title}}}")
     ok(gql, f'{{Get{{Article(nearObject: {{id: "{A1}" distance: 0.3}} ){{title}}}}}}')

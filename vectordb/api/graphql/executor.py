@@ -27,7 +27,12 @@ from graphql import (
 
 from vectordb.api.graphql.resolvers import Context
 from vectordb.api.graphql.schema_builder import build_schema
-from vectordb.api.graphql.vector_literals import declare_vector_variables, extract_vectors, variable_name
+from vectordb.api.graphql.vector_literals import (
+    as_literal_vectors,
+    declare_vector_variables,
+    extract_vectors,
+    variable_name,
+)
 
 if TYPE_CHECKING:
     from vectordb.database import Database
@@ -107,6 +112,8 @@ class GraphQLService:
             errors = validate(schema, document)
             if errors:
                 document = list(errors)
+            elif VECTOR_MARK in query:
+                document = as_literal_vectors(document)
         with self._lock:
             self.document_builds += 1
             self._documents[key] = document

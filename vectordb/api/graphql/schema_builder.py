@@ -27,7 +27,7 @@ from graphql import (
     validate_schema,
 )
 
-from vectordb.api.graphql import explore, generative_outputs, inputs, resolvers, scalars
+from vectordb.api.graphql import explore, generative_outputs, inputs, resolvers, scalars, vector_literals
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +201,7 @@ class SchemaBuilder:
                 resolve=lambda *_: {},
             )
         root["Explore"] = self._explore_field()
-        schema = GraphQLSchema(query=GraphQLObjectType("WeaviateObj", root))
+        schema = GraphQLSchema(query=GraphQLObjectType("WeaviateObj", root), types=[vector_literals.LITERAL_VECTOR])
         errors = validate_schema(schema)
         if errors:
             raise RuntimeError("generated GraphQL schema is invalid: " + "; ".join(e.message for e in errors))
