@@ -29,12 +29,13 @@ import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
-
 from modules.base import ModuleContext, ModuleError
+
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger(__name__)
 
@@ -212,6 +213,8 @@ class _HttpxUrlFilter(logging.Filter):
     """httpx logs every request's full URL at INFO; some providers take keys in the query string."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        import httpx  # loaded already: only httpx logs through this logger
+
         if isinstance(record.args, tuple):
             record.args = tuple(
                 safe_url(str(arg)) if isinstance(arg, httpx.URL) else arg for arg in record.args
@@ -223,6 +226,8 @@ logging.getLogger("httpx").addFilter(_HttpxUrlFilter())
 
 
 def _client() -> httpx.AsyncClient:
+    import httpx  # here, not at the top: it costs a server that never calls a provider about 13 MB
+
     loop = asyncio.get_running_loop()
     with _clients_lock:
         client = _clients.get(loop)
@@ -267,6 +272,8 @@ async def request(
     its errors differently. `content` sends bytes as they are (a signed request's body must not be
     re-encoded).
     """
+    import httpx
+
     secret_values = [s for s in secrets if s]
     timeout = client_timeout(env)
     policy = RetryPolicy.from_env(env)

@@ -48,6 +48,7 @@ from storage.hnsw import (
     VectorIndex,
     _bitmap_array,
     _empty,
+    _sha256,
     _top_k,
     exact_distances,
     query_vector,
@@ -206,15 +207,16 @@ class _Codes:
         raw = order_key[best] if self.compression.distance == "l2-squared" else -order_key[best]
         return self.docs[positions[best]].astype(np.uint64), raw.astype(np.float32)
 
-    def serialize(self) -> bytes:
-        raw = (faiss.serialize_index_binary(self.index) if self.compression.binary
-               else faiss.serialize_index(self.index))
-        return bytes(raw)
+    def write(self, path: Path) -> None:
+        """Write the faiss index to ``path``, straight from its memory (no copy of the codes in between)."""
+        if self.compression.binary:
+            faiss.write_index_binary(self.index, str(path))
+        else:
+            faiss.write_index(self.index, str(path))
 
     @classmethod
-    def deserialize(cls, compression: Compression, raw: bytes, docs: npt.NDArray[np.int64]) -> _Codes:
-        buf = np.frombuffer(raw, dtype=np.uint8)
-        index = (faiss.deserialize_index_binary(buf) if compression.binary else faiss.deserialize_index(buf))
+    def read(cls, compression: Compression, path: Path, docs: npt.NDArray[np.int64]) -> _Codes:
+        index = faiss.read_index_binary(str(path)) if compression.binary else faiss.read_index(str(path))
         if compression.kind == "pq":
             # faiss recomputes the code-to-code table at read only for its own HNSW-PQ type, and the graph
             # here is kept by the 8-bit builder's type (see _graph_over): linking a new code reads the table.
@@ -636,7 +638,6 @@ class CompressedIndex:
                 self._plain.save(seq)
                 return
             self.directory.mkdir(parents=True, exist_ok=True)
-            raw = codes.serialize()
             positions = io.BytesIO()
             np.save(positions, codes.docs, allow_pickle=False)
             write = self._plain._write_atomically
@@ -644,7 +645,7 @@ class CompressedIndex:
                 "format": CODES_FORMAT, "seq": seq, "kind": self._compression.kind,
                 "flat": self._compression.flat, "distance": self._settings.distance, "dim": self._dim,
                 "count": len(codes.pos_of),
-                "sha256": write(self.codes_path, lambda tmp: tmp.write_bytes(raw)),
+                "sha256": write(self.codes_path, codes.write),
                 "ids_sha256": write(self.positions_path, lambda tmp: tmp.write_bytes(positions.getvalue())),
             }
             body = json.dumps(meta, sort_keys=True).encode()
@@ -685,14 +686,14 @@ class CompressedIndex:
         for key, want in expected.items():
             if meta.get(key) != want:
                 raise ValueError(f"it was written with {key}={meta.get(key)!r}, the index has {want!r}")
-        raw = self.codes_path.read_bytes()
-        if hashlib.sha256(raw).hexdigest() != meta["sha256"]:
+        if _sha256(self.codes_path) != meta["sha256"]:
             raise ValueError(f"the checksum of {self.codes_path.name} does not match")
         ids_raw = self.positions_path.read_bytes()
         if hashlib.sha256(ids_raw).hexdigest() != meta["ids_sha256"]:
             raise ValueError(f"the checksum of {self.positions_path.name} does not match")
         docs = np.load(io.BytesIO(ids_raw), allow_pickle=False).astype(np.int64)
-        codes = _Codes.deserialize(self._compression, raw, docs)
+        # read from the file the checksum was taken of: only the snapshot lock's holder writes it
+        codes = _Codes.read(self._compression, self.codes_path, docs)
         if len(codes.pos_of) != meta["count"]:
             raise ValueError(f"the codes hold {len(codes.pos_of)} live vectors, the sidecar says {meta['count']}")
         self._codes, self._dim, self._seq = codes, int(meta["dim"]), int(meta["seq"])

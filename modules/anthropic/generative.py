@@ -9,14 +9,15 @@ per-model table. Each image goes as `Image N:` text then a base64 image block, t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from modules.base import GenerativeRequest
 from modules.kit import Field, ProviderClient
 from modules.kit.client import parse_json
 from modules.kit.generative import ApiGenerative
+
+if TYPE_CHECKING:
+    import httpx  # annotations only: httpx loads when a request is first sent (modules/http.py)
 
 DEFAULT_MAX_TOKENS = 4096
 

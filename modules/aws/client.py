@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from modules import http
 from modules.base import ModuleContext, ModuleError
 from modules.kit import ProviderClient
+
+if TYPE_CHECKING:
+    import httpx  # annotations only: httpx loads when a request is first sent (modules/http.py)
 
 CREDENTIALS = (
     ("X-Aws-Access-Key", ("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY")),

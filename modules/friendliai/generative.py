@@ -5,12 +5,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from modules.kit import Field, ProviderClient
 from modules.kit.openai_chat import OpenAICompatibleGenerative
+
+if TYPE_CHECKING:
+    import httpx  # annotations only: httpx loads when a request is first sent (modules/http.py)
 
 
 class FriendliClient(ProviderClient):

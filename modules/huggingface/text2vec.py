@@ -11,12 +11,14 @@ model: `queryModel` is accepted but not used.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import numpy as np
 
 from modules.kit import ApiVectorizer, BatchLimits, Field, ProviderClient
+
+if TYPE_CHECKING:
+    import httpx  # annotations only: httpx loads when a request is first sent (modules/http.py)
 
 OPTIONS = {"waitForModel": "wait_for_model", "useGPU": "use_gpu", "useCache": "use_cache"}
 

@@ -12,15 +12,16 @@ Bearer token; X-Ollama-Baseurl overrides the endpoint (modules/ollama/text2vec.p
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from modules.base import GenerativeRequest
 from modules.kit import Field
 from modules.kit.client import parse_json
 from modules.kit.generative import ApiGenerative
 from modules.ollama.text2vec import OllamaClient
+
+if TYPE_CHECKING:
+    import httpx  # annotations only: httpx loads when a request is first sent (modules/http.py)
 
 
 class OllamaGenerateClient(OllamaClient):

@@ -10,13 +10,14 @@ X-Azure-Deployment-Id override those settings.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import httpx
 
 from modules.base import ModuleContext
 from modules.kit import ProviderClient
+
+if TYPE_CHECKING:
+    import httpx  # annotations only: httpx loads when a request is first sent (modules/http.py)
 
 DEFAULT_BASE_URL = "https://api.openai.com"
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import httpx
 
 from modules import http
 from modules.base import ModuleError
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,8 @@ async def post(url: str, body: Mapping[str, Any], *, module: str, env: Mapping[s
 
 def get_meta(base: str, *, module: str, env: Mapping[str, str]) -> dict[str, Any]:
     """GET {base}/meta, synchronously: /v1/meta is rare and Module.meta() is a plain method."""
+    import httpx  # loaded on first use (see modules/http.py)
+
     url = endpoint(base, "/meta")
     where = http.safe_url(url)
     timeout = min(http.client_timeout(env), META_TIMEOUT_SECONDS)

@@ -10,12 +10,13 @@ Python client sends alongside the cluster URL) and goes out as `Authorization: B
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from modules.base import ModuleContext, ModuleError
 from modules.kit import ApiVectorizer, BatchLimits, Field, ProviderClient
+
+if TYPE_CHECKING:
+    import httpx  # annotations only: httpx loads when a request is first sent (modules/http.py)
 
 CLUSTER_HEADER = "X-Weaviate-Cluster-Url"
 
